@@ -143,12 +143,12 @@ def _select(readings: Sequence[BloodPressureReading]) -> _Selection | None:
         number, recorded = _lower(first, second)
         return _Selection(recorded, number, BpStep.COMPLETE)
     if len(used) == 2:
-        # §9 B4 leaves open which value is provisional while reading 3 is
-        # missing. We keep NG136's "lower of the last two readings" (§1.3)
-        # applied to the two readings taken so far. Needs clinical-safety
-        # review (DCB0129 hazard log).
-        number, recorded = _lower(first, second)
-        return _Selection(recorded, number, BpStep.TAKE_READING_3)
+        # §9 B4 does not say which value is provisional while reading 3 is
+        # missing. The final value will be the lower of readings 2 and 3,
+        # which is never above reading 2, so reading 2 is the worst case;
+        # B4 leans to safety, so a severe reading 2 raises the urgent flag
+        # now. Needs clinical-safety review (DCB0129 hazard log).
+        return _Selection(second[1], 2, BpStep.TAKE_READING_3)
     # §9 B2: substantially different, so the lower of readings 2 and 3.
     number, recorded = _lower(second, used[2])
     return _Selection(recorded, number, BpStep.COMPLETE)
@@ -182,9 +182,7 @@ def score_blood_pressure(
         # §9 B7 and B4: ABPM only for stage 1/2 once the sequence is
         # complete. §1.6: in pregnancy the pathway is NG133, not NG136 ABPM.
         offer_abpm=(
-            complete
-            and not pregnant
-            and category in (BpCategory.STAGE_1, BpCategory.STAGE_2)
+            complete and not pregnant and category in (BpCategory.STAGE_1, BpCategory.STAGE_2)
         ),
         # §1.5 urgent flag, on the recorded BP (B6), even when provisional (B4).
         bp_severe_same_day_assessment=category is BpCategory.SEVERE,
