@@ -32,8 +32,7 @@ def score_command(stdin_text: str) -> tuple[int, str]:
         data = json.loads(stdin_text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         return EXIT_BAD_INPUT, (
-            f"error: input is not valid JSON: {exc.msg} "
-            f"(line {exc.lineno}, column {exc.colno})"
+            f"error: input is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
         )
     except ValueError as exc:
         return EXIT_BAD_INPUT, f"error: input is not valid JSON: {exc}"
