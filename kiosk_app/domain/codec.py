@@ -1,4 +1,4 @@
-"""JSON codec for `vital5 score`: answers in, scored result out.
+"""JSON codec for `vital5 score` and stored checks: answers and results.
 
 The input format is documented in docs/score-json.md. Decoding is strict so
 that a typo in a hand-written file fails loudly instead of silently
@@ -266,6 +266,13 @@ def _jsonable(value: object) -> object:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
     raise TypeError(f"cannot encode {type(value).__name__} as JSON")
+
+
+def answers_to_json(answers: CheckAnswers) -> dict[str, object]:
+    """Encode answers in the input format; `answers_from_json` reads it back."""
+    body = _jsonable(answers)
+    assert isinstance(body, dict)
+    return body
 
 
 def result_to_json(result: Vital5Result) -> dict[str, object]:
