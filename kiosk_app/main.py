@@ -1,0 +1,93 @@
+"""The kiosk web app: ``create_app(settings)`` wires the shell around the core."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from sqlmodel import Session
+
+from device_drivers.simulator import SimulatedCuff
+from kiosk_app.questionnaire.schema import load_form
+from kiosk_app.settings import Settings
+from kiosk_app.store import crud, migrate
+from kiosk_app.store.db import make_engine
+from kiosk_app.web.deps import SESSION_COOKIE, NoSessionError
+from kiosk_app.web.i18n import Catalogs
+from kiosk_app.web.routes import blood_pressure, questions, results, start
+from kiosk_app.web.security import SecurityHeaders
+from kiosk_app.web.sessions import SessionStore
+from kiosk_app.web.state import BloodPressureDevice, KioskState
+
+APP_STATIC = Path(__file__).parent / "web" / "static"
+
+
+def make_bp_device(settings: Settings) -> BloodPressureDevice:
+    if settings.bp_device == "simulator":
+        return SimulatedCuff(settings.simulator_script, speed=settings.simulator_speed)
+    raise ValueError(f"unknown bp_device {settings.bp_device!r}")
+
+
+def create_app(
+    settings: Settings | None = None, *, clock: Callable[[], float] = time.monotonic
+) -> FastAPI:
+    settings = settings or Settings()
+    if not (settings.assets_dir / "nhsuk-frontend.min.css").is_file():
+        raise RuntimeError(
+            f"NHS.UK frontend assets missing in {settings.assets_dir}: run `make assets`"
+        )
+    migrate.upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    state = KioskState(
+        settings=settings,
+        form=load_form(settings.forms_dir / "vital5.yaml"),
+        catalogs=Catalogs(settings.locale_dir),
+        sessions=SessionStore(
+            ttl_s=settings.inactivity_timeout_s + settings.server_session_grace_s, clock=clock
+        ),
+        engine=engine,
+        bp_device=make_bp_device(settings),
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(title="Vital 5 Check kiosk", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.state.kiosk = state
+    app.add_middleware(SecurityHeaders)
+    app.mount("/assets", StaticFiles(directory=settings.assets_dir / "assets"), name="assets")
+    app.mount("/static/nhsuk", StaticFiles(directory=settings.assets_dir), name="nhsuk")
+    app.mount("/static/app", StaticFiles(directory=APP_STATIC), name="app-static")
+    for module in (start, questions, blood_pressure, results):
+        app.include_router(module.router)
+
+    @app.exception_handler(NoSessionError)
+    async def no_session(_request: Request, _exc: NoSessionError) -> RedirectResponse:
+        # Ended, timed out, or never started: back to a clean start page.
+        response = RedirectResponse("/?cleared=expired", status_code=303)
+        response.delete_cookie(SESSION_COOKIE, path="/")
+        return response
+
+    @app.get("/healthz", tags=["health"])
+    def healthz() -> JSONResponse:
+        with Session(engine) as db:
+            pending = crud.count_pending(session=db)
+        return JSONResponse(
+            {
+                "status": "ok",
+                "mode": settings.mode.value,
+                "site_id": settings.site_id,
+                "active_sessions": len(state.sessions),
+                "records_pending_sync": pending,
+                "bp_device": state.bp_device.name,
+            }
+        )
+
+    return app

@@ -1,0 +1,61 @@
+"""Site configuration, read once from the environment and then frozen.
+
+Every setting can be given as an environment variable prefixed ``VITAL5_``
+(``VITAL5_DATABASE_URL``, ``VITAL5_INACTIVITY_TIMEOUT_S`` …) or in a ``.env``
+file. Tests build their own ``Settings`` and pass it to ``create_app``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Mode(StrEnum):
+    """Who is holding the device; one codebase serves all three."""
+
+    KIOSK = "kiosk"
+    PHARMACY = "pharmacy"
+    OUTREACH = "outreach"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="VITAL5_", env_file=".env", frozen=True)
+
+    mode: Mode = Mode.KIOSK
+    site_id: str = "demo-southwark-library"
+    # The borough the site is in; signposting falls back to it (issue 5).
+    site_borough: str = "Southwark"
+
+    database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'kiosk.sqlite3'}"
+
+    # Seconds without a touch before the screen is wiped, and how much of
+    # that time the countdown warning is shown for.
+    inactivity_timeout_s: int = Field(default=120, ge=20, le=3600)
+    inactivity_warning_s: int = Field(default=30, ge=5, le=600)
+    # The server forgets a session this long after the last sign of life,
+    # even if the page's own timer never fired (browser crashed, tab closed).
+    server_session_grace_s: int = Field(default=60, ge=0, le=3600)
+
+    # Which cuff the BP page reads: the built-in simulator by default.
+    bp_device: str = "simulator"
+    # Simulator pacing: a real cuff takes ~30–45 s; demos and tests go faster.
+    simulator_speed: float = Field(default=1.0, gt=0, le=1000)
+    # What the simulated cuff measures, in turn (device_drivers/simulator.py).
+    simulator_script: tuple[str, ...] = ("126/79/68",)
+
+    forms_dir: Path = PROJECT_ROOT / "forms"
+    locale_dir: Path = PROJECT_ROOT / "i18n"
+    assets_dir: Path = PROJECT_ROOT / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"
+    default_language: str = "en"
+
+    @model_validator(mode="after")
+    def _warning_fits_in_timeout(self) -> Settings:
+        if self.inactivity_warning_s >= self.inactivity_timeout_s:
+            raise ValueError("inactivity_warning_s must be shorter than inactivity_timeout_s")
+        return self

@@ -1,0 +1,68 @@
+"""Request dependencies: the shared kiosk state and the resident's session."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse
+
+from kiosk_app.web.sessions import CheckSession
+from kiosk_app.web.state import KioskState
+
+SESSION_COOKIE = "v5check"
+
+
+class NoSessionError(Exception):
+    """The request needs a check in progress and there is none (ended or timed out)."""
+
+
+def get_state(request: Request) -> KioskState:
+    state: KioskState = request.app.state.kiosk
+    return state
+
+
+StateDep = Annotated[KioskState, Depends(get_state)]
+
+
+def get_check_session(request: Request, state: StateDep) -> CheckSession:
+    session = state.sessions.get(request.cookies.get(SESSION_COOKIE))
+    if session is None:
+        raise NoSessionError
+    return session
+
+
+def get_consented_session(
+    session: Annotated[CheckSession, Depends(get_check_session)],
+) -> CheckSession:
+    if not session.consented:
+        raise NoSessionError
+    return session
+
+
+SessionDep = Annotated[CheckSession, Depends(get_consented_session)]
+NewSessionDep = Annotated[CheckSession, Depends(get_check_session)]
+
+
+def render(
+    request: Request,
+    template: str,
+    *,
+    language: str,
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    """Render a page in the resident's language."""
+    state = get_state(request)
+    lang = state.catalogs.languages.get(language) or state.catalogs.languages["en"]
+    env = state.catalogs.environment(lang.code)
+    html = env.get_template(template).render(
+        request=request,
+        lang=lang,
+        languages=state.catalogs.languages.values(),
+        csp_nonce=request.scope.get("state", {}).get("csp_nonce", ""),
+        settings=state.settings,
+        path=request.url.path,
+        **({"personal": True} | context),
+    )
+    return HTMLResponse(html, status_code=status_code)
