@@ -19,7 +19,7 @@ from kiosk_app.store import crud, migrate
 from kiosk_app.store.db import make_engine
 from kiosk_app.web.deps import SESSION_COOKIE, NoSessionError
 from kiosk_app.web.i18n import Catalogs
-from kiosk_app.web.routes import blood_pressure, questions, results, start
+from kiosk_app.web.routes import bench_floor, blood_pressure, questions, results, start
 from kiosk_app.web.security import SecurityHeaders
 from kiosk_app.web.sessions import SessionStore
 from kiosk_app.web.state import BloodPressureDevice, KioskState
@@ -67,6 +67,9 @@ def create_app(
     app.mount("/static/app", StaticFiles(directory=APP_STATIC), name="app-static")
     for module in (start, questions, blood_pressure, results):
         app.include_router(module.router)
+    if settings.bench_floor:
+        bench_floor.prepare(state)
+        app.include_router(bench_floor.router)
 
     @app.exception_handler(NoSessionError)
     async def no_session(_request: Request, _exc: NoSessionError) -> RedirectResponse:

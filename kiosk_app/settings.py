@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     locale_dir: Path = PROJECT_ROOT / "i18n"
     assets_dir: Path = PROJECT_ROOT / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"
     default_language: str = "en"
+    # Mount the benchmark floor endpoint (bench/ only; never on a kiosk).
+    bench_floor: bool = False
 
     @model_validator(mode="after")
     def _warning_fits_in_timeout(self) -> Settings:
