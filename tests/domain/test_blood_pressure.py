@@ -267,3 +267,14 @@ def test_age_18_is_adult() -> None:
     assert result is not None
     assert result.adult_thresholds_apply is True
     assert result.category is BpCategory.SEVERE
+
+
+def test_under_18_pregnant_gets_no_threshold_signpost() -> None:
+    # §9 E1 is applied strictly: the 140/90 line is an adult band, so even the
+    # §1.6 midwife signpost is not raised under 18 (an open question for the
+    # clinical safety officer); the pregnancy pathway itself is still noted.
+    about = AboutYou(age=17, sex=Sex.FEMALE, ethnicity=Ethnicity.OTHER, pregnant=True)
+    result = score_blood_pressure(_readings((150, 95), (148, 94)), about)
+    assert result is not None
+    assert result.pregnancy_pathway is True
+    assert result.signpost_midwife is False

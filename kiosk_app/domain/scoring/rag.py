@@ -60,7 +60,6 @@ _AUDIT_C: Final[Mapping[AuditCBand, Rag]] = MappingProxyType(
         AuditCBand.POSSIBLE_DEPENDENCE: Rag.RED,
     }
 )
-# A positive GAD-2 or PHQ-2 lifts a green PHQ-4 band to amber (see rag_mind).
 _PHQ4: Final[Mapping[Phq4Band, Rag]] = MappingProxyType(
     {
         Phq4Band.NONE: Rag.GREEN,
@@ -110,10 +109,9 @@ def rag_mind(result: MindResult | None) -> Rag:
     score = result.phq4
     if score is None or score.band is None:
         return Rag.GREY
-    rag = _PHQ4[score.band]
-    if rag is Rag.GREEN and score.any_positive:
-        return Rag.AMBER
-    return rag
+    # "Any positive subscale is at least amber" needs no extra rule: a
+    # positive subscale (>=3, §9 M1) puts the total at 3+, out of band none.
+    return _PHQ4[score.band]
 
 
 def rag_smoking(result: SmokingResult | None) -> Rag:
