@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup assets i18n lint typecheck pytest browser-deps bench clean
+.PHONY: run test setup assets i18n i18n-extract lint typecheck pytest browser-deps bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ assets: node_modules/.installed
 i18n: $(BIN)/.installed
 	@if compgen -G "i18n/*/LC_MESSAGES/messages.po" > /dev/null; then \
 		$(BIN)/pybabel compile --statistics -D messages -d i18n; fi
+
+# Rebuild the catalog template from code, templates and form data.
+i18n-extract: $(BIN)/.installed
+	$(BIN)/pybabel extract -F i18n/babel.toml -k N_ --add-comments=Translators: \
+		--sort-by-file --project="Vital 5 Check" --msgid-bugs-address=- -o i18n/messages.pot .
 
 setup: $(BIN)/.installed assets i18n
 

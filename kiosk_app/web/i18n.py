@@ -9,7 +9,6 @@ installed, so concurrent requests in different languages never share state.
 
 from __future__ import annotations
 
-import gettext as stdlib_gettext
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -44,6 +43,7 @@ class Catalogs:
     def __init__(self, locale_dir: Path) -> None:
         self._locale_dir = locale_dir
         self._environments: dict[str, Environment] = {}
+        self._translations: dict[str, NullTranslations] = {}
 
     @cached_property
     def languages(self) -> dict[str, Language]:
@@ -55,10 +55,12 @@ class Catalogs:
         return {code: describe(code) for code in sorted(codes)}
 
     def translations(self, code: str) -> NullTranslations:
-        if code == SOURCE_LANGUAGE:
-            return NullTranslations()
-        loaded = Translations.load(str(self._locale_dir), [code], domain=DOMAIN)
-        return loaded if isinstance(loaded, stdlib_gettext.NullTranslations) else NullTranslations()
+        if code not in self._translations:
+            loaded: NullTranslations = NullTranslations()
+            if code != SOURCE_LANGUAGE:
+                loaded = Translations.load(str(self._locale_dir), [code], domain=DOMAIN)
+            self._translations[code] = loaded
+        return self._translations[code]
 
     def environment(self, code: str) -> Environment:
         if code not in self._environments:
