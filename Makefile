@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup assets i18n i18n-extract lint typecheck pytest browser-deps bench clean
+.PHONY: run test setup assets i18n i18n-extract lint typecheck pytest test-deps bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,11 +41,17 @@ run: setup
 	$(BIN)/vital5 migrate
 	$(BIN)/vital5 serve --host $(HOST) --port $(PORT)
 
-# Browser tests drive Debian's Chromium through Playwright (no browser download).
-browser-deps:
-	@command -v chromium > /dev/null || { \
-		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium > /dev/null; \
-		else sudo apt-get update -qq && sudo apt-get install -y -qq chromium > /dev/null; fi; }
+# Debian packages the tests need: Chromium for the browser tests (driven by
+# Playwright, no browser download), dbus-daemon for the BLE tests, PostgreSQL
+# for the upstream's tests. Installed only when missing.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+test-deps:
+	@missing=""; \
+	command -v chromium > /dev/null || missing="$$missing chromium"; \
+	command -v dbus-daemon > /dev/null || missing="$$missing dbus"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:$$missing"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing > /dev/null; fi
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
@@ -53,10 +59,10 @@ lint: $(BIN)/.installed
 typecheck: $(BIN)/.installed
 	$(BIN)/mypy
 
-pytest: setup browser-deps
+pytest: setup test-deps
 	$(BIN)/pytest
 
-test: setup browser-deps lint typecheck pytest
+test: setup test-deps lint typecheck pytest
 
 bench: setup
 	$(BIN)/python -m bench
