@@ -15,7 +15,7 @@ Script entries, used in turn and then repeated from the start:
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass
 
 from device_drivers.events import (
@@ -81,7 +81,7 @@ class SimulatedCuff:
         self._next = 0
         self._lock = asyncio.Lock()
 
-    async def measure(self) -> AsyncIterator[DeviceEvent]:
+    async def measure(self) -> AsyncGenerator[DeviceEvent, None]:
         # One measurement at a time, like a real cuff on one arm.
         async with self._lock:
             entry = self._script[self._next % len(self._script)]

@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from device_drivers.simulator import SimulatedCuff
 from kiosk_app.questionnaire.schema import load_form
+from kiosk_app.devices.service import BloodPressureDriver, ManagedCuff
 from kiosk_app.settings import Settings
 from kiosk_app.store import crud, migrate
 from kiosk_app.store.db import make_engine
@@ -22,12 +23,12 @@ from kiosk_app.web.i18n import Catalogs
 from kiosk_app.web.routes import bench_floor, blood_pressure, questions, results, start
 from kiosk_app.web.security import SecurityHeaders
 from kiosk_app.web.sessions import SessionStore
-from kiosk_app.web.state import BloodPressureDevice, KioskState
+from kiosk_app.web.state import KioskState
 
 APP_STATIC = Path(__file__).parent / "web" / "static"
 
 
-def make_bp_device(settings: Settings) -> BloodPressureDevice:
+def make_bp_driver(settings: Settings) -> BloodPressureDriver:
     if settings.bp_device == "simulator":
         return SimulatedCuff(settings.simulator_script, speed=settings.simulator_speed)
     raise ValueError(f"unknown bp_device {settings.bp_device!r}")
@@ -51,7 +52,7 @@ def create_app(
             ttl_s=settings.inactivity_timeout_s + settings.server_session_grace_s, clock=clock
         ),
         engine=engine,
-        bp_device=make_bp_device(settings),
+        cuff=ManagedCuff(make_bp_driver(settings)),
     )
 
     @asynccontextmanager
@@ -89,7 +90,15 @@ def create_app(
                 "site_id": settings.site_id,
                 "active_sessions": len(state.sessions),
                 "records_pending_sync": pending,
-                "bp_device": state.bp_device.name,
+                "devices": [
+                    {
+                        "role": h.role,
+                        "name": h.name,
+                        "status": h.status.value,
+                        "last_failure": h.last_failure.value if h.last_failure else None,
+                    }
+                    for h in (state.cuff.health(),)
+                ],
             }
         )
 

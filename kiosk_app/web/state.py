@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Protocol
 
 from sqlalchemy import Engine
 
-from device_drivers.events import DeviceEvent
+from kiosk_app.devices.service import ManagedCuff
 from kiosk_app.questionnaire.schema import Form
 from kiosk_app.settings import Settings
 from kiosk_app.web.i18n import Catalogs
 from kiosk_app.web.sessions import SessionStore
-
-
-class BloodPressureDevice(Protocol):
-    name: str
-
-    def measure(self) -> AsyncIterator[DeviceEvent]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,4 +20,4 @@ class KioskState:
     catalogs: Catalogs
     sessions: SessionStore
     engine: Engine
-    bp_device: BloodPressureDevice
+    cuff: ManagedCuff

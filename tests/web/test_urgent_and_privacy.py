@@ -99,4 +99,6 @@ async def test_healthz_reports_pending_records(client: httpx.AsyncClient) -> Non
     body = (await client.get("/healthz")).json()
     assert body["status"] == "ok"
     assert body["records_pending_sync"] == 1
-    assert body["bp_device"] == "simulator"
+    assert body["devices"] == [
+        {"role": "blood_pressure", "name": "simulator", "status": "ready", "last_failure": None}
+    ]

@@ -68,7 +68,7 @@ def show(
 async def measure_without_script(state: StateDep, session: SessionDep) -> Response:
     """The same measurement for a browser without JavaScript: wait, then show."""
     failed: MeasurementFailed | None = None
-    async for event in state.bp_device.measure():
+    async for event in state.cuff.measure():
         if isinstance(event, BloodPressureMeasured):
             _record(session, event)
         elif isinstance(event, MeasurementFailed):
@@ -80,7 +80,7 @@ async def measure_without_script(state: StateDep, session: SessionDep) -> Respon
 @router.get("/live", response_class=EventSourceResponse)
 async def measure_live(state: StateDep, session: SessionDep) -> AsyncIterator[ServerSentEvent]:
     """Server-sent events: cuff pressure as it changes, then the outcome."""
-    async for event in state.bp_device.measure():
+    async for event in state.cuff.measure():
         if isinstance(event, CuffPressure):
             yield ServerSentEvent(event="pressure", raw_data=str(event.mmhg))
         elif isinstance(event, BloodPressureMeasured):
