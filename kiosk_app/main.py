@@ -13,8 +13,8 @@ from fastapi.staticfiles import StaticFiles
 from sqlmodel import Session
 
 from device_drivers.simulator import SimulatedCuff
-from kiosk_app.questionnaire.schema import load_form
 from kiosk_app.devices.service import BloodPressureDriver, ManagedCuff
+from kiosk_app.questionnaire.schema import load_form
 from kiosk_app.settings import Settings
 from kiosk_app.store import crud, migrate
 from kiosk_app.store.db import make_engine
