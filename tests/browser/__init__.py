@@ -1,0 +1,1 @@
+"""Real-browser tests: Playwright drives headless Debian Chromium against a live kiosk."""
