@@ -253,8 +253,15 @@ def failure_reason(error_code: int) -> FailureReason:
     return ERROR_CODES.get(error_code, (FailureReason.DEVICE_ERROR, ""))[0]
 
 
-def check_plausible_blood_pressure(systolic: int, diastolic: int, pulse: int | None) -> None:
-    """Raise ImplausibleReadingError for a reading no person can have."""
+def check_plausible_blood_pressure(
+    systolic: int, diastolic: int, pulse: int | None, *, mean_arterial: int | None = None
+) -> None:
+    """Raise ImplausibleReadingError for a reading no person can have.
+
+    A mean arterial pressure, where sent, must lie between DIA and SYS: the
+    mean is a weighted average of the two, so a mean outside them means the
+    fields were read in the wrong order or are corrupt.
+    """
     if not MIN_PLAUSIBLE_SYSTOLIC <= systolic <= MAX_PLAUSIBLE_SYSTOLIC:
         raise ImplausibleReadingError(f"systolic {systolic} mmHg")
     if not MIN_PLAUSIBLE_DIASTOLIC <= diastolic <= MAX_PLAUSIBLE_DIASTOLIC:
@@ -263,6 +270,8 @@ def check_plausible_blood_pressure(systolic: int, diastolic: int, pulse: int | N
         raise ImplausibleReadingError(f"systolic {systolic} not above diastolic {diastolic}")
     if pulse is not None and not MIN_PLAUSIBLE_PULSE <= pulse <= MAX_PLAUSIBLE_PULSE:
         raise ImplausibleReadingError(f"pulse {pulse}/min")
+    if mean_arterial is not None and not diastolic <= mean_arterial <= systolic:
+        raise ImplausibleReadingError(f"mean {mean_arterial} not within {diastolic}..{systolic}")
 
 
 def to_event(reply: Reply, *, device: str = DEVICE_NAME) -> DeviceEvent | None:
@@ -278,7 +287,9 @@ def to_event(reply: Reply, *, device: str = DEVICE_NAME) -> DeviceEvent | None:
         return None
     if reply.error_code:
         return MeasurementFailed(failure_reason(reply.error_code), device)
-    check_plausible_blood_pressure(reply.systolic, reply.diastolic, reply.heart_rate)
+    check_plausible_blood_pressure(
+        reply.systolic, reply.diastolic, reply.heart_rate, mean_arterial=reply.mean_arterial
+    )
     # Our sources name no irregular-heartbeat flag in BP data (bp_status and
     # the test codes are unexplained), so none is reported.
     return BloodPressureMeasured(
