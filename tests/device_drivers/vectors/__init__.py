@@ -1,0 +1,1 @@
+"""Captured and synthetic device frames, one module per protocol."""
