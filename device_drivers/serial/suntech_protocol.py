@@ -1,10 +1,10 @@
 """SunTech Advantage OEM NIBP module: the serial protocol, without the port.
 
-Sources (bp-devices.md §4.1, [verified]): ak-git/DesktopFX
-``Communication/src/{main,test}/java/com/ak/appliance/suntech/**`` (request
-bytes, response framing, tests whose field comments follow the OEM manual)
-and 519984307/Appciton ``Providers/SuntechProvider/SuntechProvider.cpp`` (a
-whole driver). Byte tables: docs/wire-format-serial.md §1.
+Sources (bp-devices.md §4.1, [verified]): ak-git/DesktopFX ``Communication/
+src/{main,test}/java/com/ak/appliance/suntech/**`` (request bytes, framing,
+tests whose field comments follow the OEM manual) and 519984307/Appciton
+``Providers/SuntechProvider/SuntechProvider.cpp`` (a whole driver). Byte
+tables: docs/wire-format-serial.md §1.
 
     host -> module   ':' command... checksum
     module -> host   '>' length payload... checksum
@@ -39,9 +39,9 @@ from device_drivers.serial.framing import LengthPrefixed
 DEVICE_NAME: Final = "suntech_advantage"
 HOST_START: Final = b":"
 MODULE_START: Final = b">"
-# The shortest reply is an ACK (4 bytes). The longest is the 67-byte (0x43)
-# return string: DesktopFX NIBPProtocolByte.MAX_CAPACITY = 0x43, and Appciton
-# notes "the max number of the every data pack is 67".
+# The shortest reply is an ACK (4 bytes), the longest the 67-byte return
+# string (DesktopFX NIBPProtocolByte.MAX_CAPACITY = 0x43; Appciton: "the max
+# number of the every data pack is 67").
 MIN_REPLY_LENGTH: Final = 4
 MAX_REPLY_LENGTH: Final = 0x43
 
@@ -237,9 +237,8 @@ def parse(frame: bytes, *, expecting: Command | None = None) -> Reply:
         return Ack(AckCode(letter)) if letter in _ACK_LETTERS else UnknownReply(payload)
     if len(frame) == _WORD_LENGTH:
         (word,) = struct.unpack("<H", payload)
-        if expecting in (Command.STATUS, Command.STATUS_A_PLUS):
-            return ModuleStatus(word)
-        return CuffPressure(word)
+        is_status = expecting in (Command.STATUS, Command.STATUS_A_PLUS)
+        return ModuleStatus(word) if is_status else CuffPressure(word)
     if len(frame) == _BP_DATA_LENGTH:
         systolic, diastolic, beats, status, codes, rate, mean, error = _BP_DATA.unpack(payload)
         return BPData(systolic, diastolic, mean, rate, beats, status, codes, error)
