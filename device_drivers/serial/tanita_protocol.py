@@ -56,6 +56,7 @@ MAX_PLAUSIBLE_WEIGHT_KG: Final = Decimal(300)
 MIN_PLAUSIBLE_HEIGHT_CM: Final = Decimal(90)
 MAX_PLAUSIBLE_HEIGHT_CM: Final = Decimal(249)
 
+_PRINTABLE: Final = re.compile(rb"[\x20-\x7e]*")
 _NUMBER: Final = re.compile(r"[0-9]+(\.[0-9]+)?")
 _QUOTED: Final = re.compile(r'"([\x20\x21\x23-\x7e]*)"')
 _SC_CHECKSUM: Final = re.compile(rb"(.*,)CS,([0-9A-Fa-f]{2})", re.DOTALL)
@@ -144,10 +145,12 @@ def _parse_bc418(line: bytes) -> ScaleReading:
 
 
 def _ascii(data: bytes) -> str:
-    try:
-        return data.decode("ascii")
-    except UnicodeDecodeError:
-        raise FrameError("non-ASCII byte in a text record") from None
+    # Printable ASCII only. NUL bytes in particular must be refused here: the
+    # SC checksum is a plain sum, blind to them, and a break condition on the
+    # line reads as 0x00.
+    if _PRINTABLE.fullmatch(data) is None:
+        raise FrameError("control or non-ASCII byte in a text record")
+    return data.decode("ascii")
 
 
 def _number(text: str) -> Decimal:
