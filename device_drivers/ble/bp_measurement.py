@@ -65,10 +65,14 @@ KPA_TO_MMHG = Decimal("7.50062")
 # plausible (e.g. 40-300 / 20-200 mmHg, sys > dia)"). Inclusive bounds.
 SYSTOLIC_MIN_MMHG, SYSTOLIC_MAX_MMHG = 40, 300
 DIASTOLIC_MIN_MMHG, DIASTOLIC_MAX_MMHG = 20, 200
-# Our own engineering bounds, not clinical ones: far wider than any pulse
-# or cuff pressure at a kiosk. They exist to catch mis-decoded fields (the
-# -256000 bpm of §2.3) and garbled gauge frames, not to judge anyone's pulse.
-PULSE_MIN_BPM, PULSE_MAX_BPM = 20, 300
+# No source gives pulse or cuff-pressure limits: these are engineering
+# bounds, far wider than any pulse or cuff pressure at a kiosk. They catch
+# mis-decoded fields (the -256000 bpm of §2.3) and garbled gauge frames; they
+# do not judge anyone's pulse. The pulse bounds match the serial drivers'
+# (device_drivers/serial/suntech_protocol.py) so no transport disagrees.
+PULSE_MIN_BPM, PULSE_MAX_BPM = 20, 250
+# A cuff inflates past systolic before it deflates (our simulator goes 30
+# mmHg above), so the gauge may read above the systolic ceiling.
 CUFF_PRESSURE_MIN_MMHG, CUFF_PRESSURE_MAX_MMHG = 0, SYSTOLIC_MAX_MMHG + 50
 
 # All arithmetic in one explicit context, so a caller's decimal settings
@@ -240,10 +244,15 @@ def parse_bp_measurement(
     if isinstance(frame.pulse_rate, Decimal):
         pulse = _round(frame.pulse_rate)
         if not PULSE_MIN_BPM <= pulse <= PULSE_MAX_BPM:
-            raise ImplausibleReadingError(f"pulse {pulse}/min outside 20-300")
+            raise ImplausibleReadingError(f"pulse {pulse}/min outside 20-250")
     mean = frame.mean_arterial_pressure
     # §1.2: devices that do not compute MAP send NaN or 0x0000 (Beurer BM85).
     mean_mmhg = to_mmhg(mean, frame.unit) if isinstance(mean, Decimal) and mean else None
+    # A mean is a weighted average of sys and dia, so one outside them means
+    # misread fields (same rule as the serial drivers). Rounding is monotonic,
+    # so a true kPa mean cannot fall outside after conversion.
+    if mean_mmhg is not None and not diastolic <= mean_mmhg <= systolic:
+        raise ImplausibleReadingError(f"MAP {mean_mmhg} not within {diastolic}-{systolic}")
     return BpMeasurement(
         systolic_mmhg=systolic,
         diastolic_mmhg=diastolic,

@@ -155,6 +155,8 @@ SYN_SYSTOLIC_NEGATIVE_INFINITY = bytes.fromhex("00 0208 5000 5d00")
 SYN_SYSTOLIC_RESERVED = bytes.fromhex("00 0108 5000 5d00")
 SYN_DIASTOLIC_POSITIVE_INFINITY = bytes.fromhex("00 7800 fe07 5d00")
 SYN_MAP_AND_PULSE_NAN = bytes.fromhex("04 7800 5000 ff07 ff07")
+# All NaN as in §2.2, but this cuff also sets status bit 0 (body movement).
+SYN_NAN_WITH_MOVEMENT = bytes.fromhex("10 ff07 ff07 ff07 0100")
 
 # Reserved flag bits 5-7 set, nothing else: ignored, frame still 7 bytes.
 SYN_RESERVED_FLAGS = bytes.fromhex("e0 7800 5000 5d00")
@@ -178,7 +180,9 @@ SYN_SYSTOLIC_TOO_HIGH = bytes.fromhex("00 2d01 5000 5d00")  # 301/80
 SYN_DIASTOLIC_TOO_LOW = bytes.fromhex("00 6400 1300 5d00")  # 100/19
 SYN_DIASTOLIC_TOO_HIGH = bytes.fromhex("00 fa00 c900 5d00")  # 250/201
 SYN_SYSTOLIC_NOT_ABOVE = bytes.fromhex("00 5000 5000 5000")  # 80/80
-SYN_PULSE_TOO_HIGH = bytes.fromhex("04 7800 5000 5d00 2d01")  # pulse 301
+SYN_PULSE_TOO_HIGH = bytes.fromhex("04 7800 5000 5d00 fb00")  # pulse 251 (limit 250)
+# MAP 130 above systolic 120: a mean outside sys..dia means misread fields.
+SYN_MAP_OUTSIDE = bytes.fromhex("00 7800 5000 8200")
 # kPa bounds after rounding: 5.3 kPa = 39.75 -> 40, 2.7 kPa = 20.25 -> 20
 # (accepted); 40.0 kPa = 300.02 -> 300 (accepted); 40.1 kPa = 300.78 -> 301.
 SYN_KPA_BOUNDS_LOW = bytes.fromhex("01 35f0 1bf0 ff07")
