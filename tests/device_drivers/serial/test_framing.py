@@ -18,7 +18,7 @@ TANITA_SC = tanita_protocol.SC_FRAMING
 TANITA_BC418 = tanita_protocol.BC418_FRAMING
 
 # One stream per framing: (spec, frames in the order a device sends them).
-STREAMS = {
+STREAMS: dict[str, tuple[FrameSpec, list[bytes]]] = {
     "suntech": (
         SUNTECH,
         [
