@@ -16,22 +16,22 @@ from device_drivers.ble.bp_measurement import (
     SYSTOLIC_MIN_MMHG,
     UNKNOWN_USER_ID,
     BpDeviceFailure,
-    BpFeature,
     BpMeasurement,
-    BpsFlags,
     BpsFrame,
-    PressureUnit,
     decode_bps_frame,
     expected_length,
-    parse_bp_feature,
     parse_bp_measurement,
     parse_intermediate_cuff_pressure,
     to_mmhg,
 )
 from device_drivers.ble.gatt_values import (
+    BpFeature,
+    BpsFlags,
     DeviceTimestamp,
     MeasurementStatus,
+    PressureUnit,
     PulseRateRange,
+    parse_bp_feature,
     read_date_time,
 )
 from device_drivers.ble.ieee11073 import (

@@ -9,7 +9,7 @@ Bytes in, frozen values out; the byte layouts are in docs/wire-format-bps.md.
   cuff sent NaN/NRes/INF instead of numbers. Implausible numbers raise
   ImplausibleReadingError.
 * ``parse_intermediate_cuff_pressure``: 0x2A36, the live gauge.
-* ``parse_bp_feature``: 0x2A49, what the cuff can detect.
+* ``parse_bp_feature`` (gatt_values.py): 0x2A49, what the cuff can detect.
 
 Length policy: the flags fix the exact length. Short frames are FrameError.
 Surplus bytes are also FrameError, except the one surplus byte a known quirk
@@ -23,35 +23,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal
-from enum import IntFlag, StrEnum
 from typing import Literal
 
 from device_drivers.ble.gatt_values import (
     DATE_TIME_LENGTH,
+    BpsFlags,
     DeviceTimestamp,
     MeasurementStatus,
+    PressureUnit,
     read_date_time,
 )
 from device_drivers.ble.ieee11073 import SpecialValue, decode_sfloat
 from device_drivers.ble.quirks import select_quirk
 from device_drivers.errors import FrameError, ImplausibleReadingError
 from device_drivers.events import CuffPressure
-
-
-class BpsFlags(IntFlag):
-    """0x2A35/0x2A36 flags byte (bp-devices.md §1.3); bits 5-7 reserved."""
-
-    KPA = 0x01  # 0 = mmHg; applies to sys/dia/MAP, never to pulse
-    TIMESTAMP = 0x02
-    PULSE_RATE = 0x04
-    USER_ID = 0x08
-    MEASUREMENT_STATUS = 0x10
-
-
-class PressureUnit(StrEnum):
-    MMHG = "mmHg"
-    KPA = "kPa"
-
 
 # §1.2: flags + systolic + diastolic + MAP are always there.
 MIN_FRAME_LENGTH = 7
@@ -136,21 +121,9 @@ class BpDeviceFailure:
     raw: bytes
 
 
-@dataclass(frozen=True, slots=True)
-class BpFeature:
-    """0x2A49 Blood Pressure Feature (§1.6): what the cuff can detect."""
-
-    body_movement_detection: bool
-    cuff_fit_detection: bool
-    irregular_pulse_detection: bool
-    pulse_rate_range_detection: bool
-    measurement_position_detection: bool
-    multiple_bonds: bool
-    raw: int  # later BPS versions define more bits; kept, not interpreted
-
-
 def expected_length(flags: int) -> int:
     """The exact frame length the flags promise (§1.2), 7 to 19 bytes."""
+    # Field sizes: Date Time 7, SFLOAT pulse 2, uint8 user ID, uint16 status.
     return (
         MIN_FRAME_LENGTH
         + (DATE_TIME_LENGTH if flags & BpsFlags.TIMESTAMP else 0)
@@ -162,6 +135,8 @@ def expected_length(flags: int) -> int:
 
 def decode_bps_frame(data: bytes, *, device_name: str | None = None) -> BpsFrame:
     """Decode a 0x2A35 or 0x2A36 value; ``device_name`` selects quirks."""
+    # A private immutable copy: transports may hand over a bytearray or
+    # memoryview they reuse, and ``raw`` must stay what was received.
     data = bytes(data)
     if not data:
         raise FrameError("empty blood pressure frame")
@@ -172,6 +147,8 @@ def decode_bps_frame(data: bytes, *, device_name: str | None = None) -> BpsFrame
         raise FrameError(f"{len(data)}-byte frame, flags 0x{flags:02X} need {needed} bytes")
     quirk = select_quirk(flags, spare, device_name)
     has_user_id = bool(flags & BpsFlags.USER_ID)
+    # §2.3: the one spare byte of a Beurer frame is a user ID the flags do
+    # not announce, in the slot the spec gives the user ID (after pulse).
     if quirk is not None and quirk.unflagged_user_id and not has_user_id and spare == 1:
         has_user_id, spare = True, 0
     if spare:
@@ -180,6 +157,8 @@ def decode_bps_frame(data: bytes, *, device_name: str | None = None) -> BpsFrame
     def sfloat_at(offset: int, big_endian: bool = False) -> Decimal | SpecialValue:
         return decode_sfloat(int.from_bytes(data[offset : offset + 2], _order(big_endian)))
 
+    # Sys, dia and MAP sit at fixed offsets 1, 3 and 5; the optional fields
+    # follow in flag-bit order, each only if its bit is set (§1.2).
     offset = MIN_FRAME_LENGTH
     timestamp: DeviceTimestamp | None = None
     pulse: Decimal | SpecialValue | None = None
@@ -233,18 +212,29 @@ def parse_bp_measurement(
             quirk=frame.quirk,
             raw=frame.raw,
         )
+    # Limits apply to the whole mmHg the kiosk records, after conversion:
+    # a kPa cuff's 5.3 kPa (39.75 mmHg) is recorded, and checked, as 40.
     systolic, diastolic = to_mmhg(sys_, frame.unit), to_mmhg(dia, frame.unit)
     if not SYSTOLIC_MIN_MMHG <= systolic <= SYSTOLIC_MAX_MMHG:
-        raise ImplausibleReadingError(f"systolic {systolic} mmHg outside 40-300")
+        raise ImplausibleReadingError(
+            f"systolic {systolic} mmHg outside {SYSTOLIC_MIN_MMHG}-{SYSTOLIC_MAX_MMHG}"
+        )
     if not DIASTOLIC_MIN_MMHG <= diastolic <= DIASTOLIC_MAX_MMHG:
-        raise ImplausibleReadingError(f"diastolic {diastolic} mmHg outside 20-200")
+        raise ImplausibleReadingError(
+            f"diastolic {diastolic} mmHg outside {DIASTOLIC_MIN_MMHG}-{DIASTOLIC_MAX_MMHG}"
+        )
     if systolic <= diastolic:
         raise ImplausibleReadingError(f"systolic {systolic} not above diastolic {diastolic}")
+    # A NaN pulse next to good pressures is just a missing pulse. A numeric
+    # pulse out of bounds means the frame was misread, so the pressures
+    # cannot be trusted either: reject the whole reading.
     pulse = None
     if isinstance(frame.pulse_rate, Decimal):
         pulse = _round(frame.pulse_rate)
         if not PULSE_MIN_BPM <= pulse <= PULSE_MAX_BPM:
-            raise ImplausibleReadingError(f"pulse {pulse}/min outside 20-250")
+            raise ImplausibleReadingError(
+                f"pulse {pulse}/min outside {PULSE_MIN_BPM}-{PULSE_MAX_BPM}"
+            )
     mean = frame.mean_arterial_pressure
     # §1.2: devices that do not compute MAP send NaN or 0x0000 (Beurer BM85).
     mean_mmhg = to_mmhg(mean, frame.unit) if isinstance(mean, Decimal) and mean else None
@@ -279,28 +269,16 @@ def parse_intermediate_cuff_pressure(
     both are ignored. Callers may simply drop gauge frames that raise.
     """
     current = decode_bps_frame(data, device_name=device_name)
+    # A gauge frame without a number is not a failure: the gauge just keeps
+    # its last value. The final result arrives separately on 0x2A35.
     if isinstance(current.systolic, SpecialValue):
         return None
     mmhg = to_mmhg(current.systolic, current.unit)
     if not CUFF_PRESSURE_MIN_MMHG <= mmhg <= CUFF_PRESSURE_MAX_MMHG:
-        raise ImplausibleReadingError(f"cuff pressure {mmhg} mmHg outside 0-350")
+        raise ImplausibleReadingError(
+            f"cuff pressure {mmhg} mmHg outside {CUFF_PRESSURE_MIN_MMHG}-{CUFF_PRESSURE_MAX_MMHG}"
+        )
     return CuffPressure(mmhg=mmhg)
-
-
-def parse_bp_feature(data: bytes) -> BpFeature:
-    """Parse 0x2A49, a uint16 bitmap (§1.6); any other length is FrameError."""
-    if len(data) != 2:
-        raise FrameError(f"Blood Pressure Feature is 2 bytes, got {len(data)}")
-    raw = int.from_bytes(data, "little")
-    return BpFeature(
-        body_movement_detection=bool(raw & 0x01),
-        cuff_fit_detection=bool(raw & 0x02),
-        irregular_pulse_detection=bool(raw & 0x04),
-        pulse_rate_range_detection=bool(raw & 0x08),
-        measurement_position_detection=bool(raw & 0x10),
-        multiple_bonds=bool(raw & 0x20),
-        raw=raw,
-    )
 
 
 def to_mmhg(value: Decimal, unit: PressureUnit) -> int:
@@ -313,4 +291,5 @@ def _round(value: Decimal) -> int:
 
 
 def _order(big_endian: bool) -> Literal["big", "little"]:
+    # Everything in BPS is little-endian (§1.2); "big" only for quirks.
     return "big" if big_endian else "little"

@@ -1,9 +1,12 @@
-"""Two GATT field types the blood pressure frames embed.
+"""The small value types of the Blood Pressure Service.
 
-* Date Time (7 bytes, also characteristic 0x2A08), bp-devices.md §1.5.
-* Blood Pressure Measurement Status (uint16 bitfield), §1.6.
+* The 0x2A35/0x2A36 flags byte and pressure unit, bp-devices.md §1.3.
+* Date Time (7 bytes, also characteristic 0x2A08), bp-devices.md §1.5,
+  embedded in 0x2A35/0x2A36.
+* Blood Pressure Measurement Status (uint16 bitfield), §1.6, likewise.
+* Blood Pressure Feature (0x2A49, uint16 bitmap), §1.6, read on its own.
 
-Both are plain values. The device clock is kept as the device sent it:
+All plain values. The device clock is kept as the device sent it:
 readings from cuffs with an unset clock (2000-01-01, 2044-06-01, §1.5) are
 common, so the kiosk stamps readings with its own receive time and keeps
 this only as provenance (§6, "Wrong device clock").
@@ -13,9 +16,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import IntEnum
+from enum import IntEnum, IntFlag, StrEnum
 
 from device_drivers.errors import FrameError
+
+
+class BpsFlags(IntFlag):
+    """0x2A35/0x2A36 flags byte (§1.3); bits 5-7 are reserved.
+
+    Receivers ignore reserved bits, but Beurer sets bit 6 (quirks.py).
+    """
+
+    KPA = 0x01  # bit 0: 0 = mmHg; applies to sys/dia/MAP, never to pulse
+    TIMESTAMP = 0x02  # bit 1: a 7-byte Date Time follows MAP
+    PULSE_RATE = 0x04  # bit 2: SFLOAT, beats per minute
+    USER_ID = 0x08  # bit 3: uint8, 0xFF = unknown user
+    MEASUREMENT_STATUS = 0x10  # bit 4: uint16 bitfield, always last
+
+
+class PressureUnit(StrEnum):
+    # §1.9: keep the unit the cuff used; convert only to check and display.
+    MMHG = "mmHg"
+    KPA = "kPa"
+
 
 DATE_TIME_LENGTH = 7
 # §1.5: year 1582-9999, 0 = unknown; month and day 0 = unknown. Hours,
@@ -57,6 +80,7 @@ def read_date_time(data: bytes, offset: int) -> DeviceTimestamp:
     "unknown": they break the spec's own ranges, which is what a frame read
     at the wrong offset looks like, so the whole frame is suspect.
     """
+    # Layout: year uint16 LE, then month, day, hours, minutes, seconds (uint8).
     field = data[offset : offset + DATE_TIME_LENGTH]
     if len(field) != DATE_TIME_LENGTH:
         raise FrameError(f"Date Time needs {DATE_TIME_LENGTH} bytes at offset {offset}")
@@ -112,3 +136,34 @@ class MeasurementStatus:
             improper_position=bool(raw & 0x0020),
             raw=raw,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class BpFeature:
+    """0x2A49 Blood Pressure Feature (§1.6): what the cuff can detect."""
+
+    body_movement_detection: bool  # bit 0
+    cuff_fit_detection: bool  # bit 1
+    irregular_pulse_detection: bool  # bit 2
+    pulse_rate_range_detection: bool  # bit 3 (one bit here, two in the status)
+    measurement_position_detection: bool  # bit 4 (bit 5 in the status)
+    multiple_bonds: bool  # bit 5
+    raw: int  # later BPS versions define more bits; kept, not interpreted
+
+
+def parse_bp_feature(data: bytes) -> BpFeature:
+    """Parse 0x2A49, a uint16 bitmap (§1.6); any other length is FrameError."""
+    # Exactly 2: the bitmap is uint16 in every BPS version we know of, so
+    # another length means we are not reading the characteristic we think.
+    if len(data) != 2:
+        raise FrameError(f"Blood Pressure Feature is 2 bytes, got {len(data)}")
+    raw = int.from_bytes(data, "little")
+    return BpFeature(
+        body_movement_detection=bool(raw & 0x01),
+        cuff_fit_detection=bool(raw & 0x02),
+        irregular_pulse_detection=bool(raw & 0x04),
+        pulse_rate_range_detection=bool(raw & 0x08),
+        measurement_position_detection=bool(raw & 0x10),
+        multiple_bonds=bool(raw & 0x20),
+        raw=raw,
+    )

@@ -16,10 +16,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# The two flags bits a quirk's shape test needs (bp-devices.md §1.3). The
-# full flag set lives in bp_measurement.py, which imports this module.
-_FLAG_USER_ID = 0x08  # bit 3: user ID present
-_FLAG_RESERVED_6 = 0x40  # bit 6: reserved for future use; Beurer sets it
+from device_drivers.ble.gatt_values import BpsFlags
+
+# Flags bit 6 is reserved for future use (bp-devices.md §1.3); Beurer sets it.
+FLAG_RESERVED_BIT_6 = 0x40
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +57,7 @@ BEURER_SWAPPED = FrameQuirk(
     big_endian_pulse=True,
     big_endian_status=True,
     unflagged_user_id=True,
-    marker_flag=_FLAG_RESERVED_6,
+    marker_flag=FLAG_RESERVED_BIT_6,
     source="bp-devices.md §2.3; derdilla/blood-pressure-monitor-fl PR #735, #737",
 )
 
@@ -102,7 +102,7 @@ def quirk_for_shape(flags: int, spare_bytes: int) -> FrameQuirk | None:
         if (
             quirk.unflagged_user_id
             and flags & quirk.marker_flag
-            and not flags & _FLAG_USER_ID
+            and not flags & BpsFlags.USER_ID
             and spare_bytes == 1
         ):
             return quirk

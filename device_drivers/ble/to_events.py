@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from device_drivers.ble.bp_measurement import BpDeviceFailure, BpMeasurement, PressureUnit
-from device_drivers.ble.gatt_values import DeviceTimestamp, MeasurementStatus
+from device_drivers.ble.bp_measurement import BpDeviceFailure, BpMeasurement
+from device_drivers.ble.gatt_values import DeviceTimestamp, MeasurementStatus, PressureUnit
 from device_drivers.events import BloodPressureMeasured, FailureReason, MeasurementFailed
 
 
@@ -59,20 +59,26 @@ def failure_reason(result: BpMeasurement | BpDeviceFailure) -> FailureReason | N
 
 def to_event(result: BpMeasurement | BpDeviceFailure, *, device: str) -> BpsEvent:
     """Map a parsed measurement to ``BloodPressureMeasured``/``MeasurementFailed``."""
+    # ``device`` is the label the kiosk shows and logs (events.py); it is not
+    # the advertised name the parser used to pick a quirk.
     reason = failure_reason(result)
     event: BloodPressureMeasured | MeasurementFailed
     if reason is not None or isinstance(result, BpDeviceFailure):
         event = MeasurementFailed(reason=reason or FailureReason.DEVICE_ERROR, device=device)
+        # A failure carries no numbers (events.py), not even in provenance:
+        # the raw hex is there for anyone who must see what was sent.
         mean = None
     else:
         event = BloodPressureMeasured(
             systolic=result.systolic_mmhg,
             diastolic=result.diastolic_mmhg,
             pulse=result.pulse_rate,
+            # No status field means "not reported", which we show as "not seen".
             irregular_pulse=result.status is not None and result.status.irregular_pulse,
             device=device,
         )
         mean = result.mean_arterial_pressure_mmhg
+    # Hex, not bytes: provenance is stored and logged as text.
     provenance = BpsProvenance(
         raw_hex=result.raw.hex(),
         unit=result.unit,
