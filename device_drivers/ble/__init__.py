@@ -35,6 +35,7 @@ from device_drivers.ble.gatt_values import (
     read_date_time,
 )
 from device_drivers.ble.ieee11073 import (
+    BytesLike,
     SpecialValue,
     decode_float,
     decode_sfloat,
@@ -63,6 +64,7 @@ __all__ = [
     "BpsFlags",
     "BpsFrame",
     "BpsProvenance",
+    "BytesLike",
     "DeviceTimestamp",
     "FrameQuirk",
     "MeasurementStatus",

@@ -33,7 +33,7 @@ from device_drivers.ble.gatt_values import (
     PressureUnit,
     read_date_time,
 )
-from device_drivers.ble.ieee11073 import SpecialValue, decode_sfloat
+from device_drivers.ble.ieee11073 import BytesLike, SpecialValue, decode_sfloat
 from device_drivers.ble.quirks import select_quirk
 from device_drivers.errors import FrameError, ImplausibleReadingError
 from device_drivers.events import CuffPressure
@@ -133,7 +133,7 @@ def expected_length(flags: int) -> int:
     )
 
 
-def decode_bps_frame(data: bytes, *, device_name: str | None = None) -> BpsFrame:
+def decode_bps_frame(data: BytesLike, *, device_name: str | None = None) -> BpsFrame:
     """Decode a 0x2A35 or 0x2A36 value; ``device_name`` selects quirks."""
     # A private immutable copy: transports may hand over a bytearray or
     # memoryview they reuse, and ``raw`` must stay what was received.
@@ -194,7 +194,7 @@ def decode_bps_frame(data: bytes, *, device_name: str | None = None) -> BpsFrame
 
 
 def parse_bp_measurement(
-    data: bytes, *, device_name: str | None = None
+    data: BytesLike, *, device_name: str | None = None
 ) -> BpMeasurement | BpDeviceFailure:
     """Parse 0x2A35 into a reading the kiosk may store, or a device failure."""
     frame = decode_bps_frame(data, device_name=device_name)
@@ -260,7 +260,7 @@ def parse_bp_measurement(
 
 
 def parse_intermediate_cuff_pressure(
-    data: bytes, *, device_name: str | None = None
+    data: BytesLike, *, device_name: str | None = None
 ) -> CuffPressure | None:
     """Parse 0x2A36: the live cuff pressure, None if the cuff sent no number.
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum, IntFlag, StrEnum
 
+from device_drivers.ble.ieee11073 import BytesLike
 from device_drivers.errors import FrameError
 
 
@@ -73,7 +74,7 @@ class DeviceTimestamp:
             return None
 
 
-def read_date_time(data: bytes, offset: int) -> DeviceTimestamp:
+def read_date_time(data: BytesLike, offset: int) -> DeviceTimestamp:
     """Decode the 7-byte Date Time at ``offset``; FrameError if out of range.
 
     Out-of-range fields (month 13, hour 24) are FrameError rather than
@@ -151,7 +152,7 @@ class BpFeature:
     raw: int  # later BPS versions define more bits; kept, not interpreted
 
 
-def parse_bp_feature(data: bytes) -> BpFeature:
+def parse_bp_feature(data: BytesLike) -> BpFeature:
     """Parse 0x2A49, a uint16 bitmap (§1.6); any other length is FrameError."""
     # Exactly 2: the bitmap is uint16 in every BPS version we know of, so
     # another length means we are not reading the characteristic we think.

@@ -56,6 +56,9 @@ FLOAT_SPECIALS: dict[int, SpecialValue] = {
     0x00800001: SpecialValue.RESERVED,
 }
 
+# What the parsers accept: bleak hands notification values over as bytearray.
+BytesLike = bytes | bytearray | memoryview
+
 SFLOAT_MANTISSA_MIN, SFLOAT_MANTISSA_MAX = -2048, 2047
 SFLOAT_EXPONENT_MIN, SFLOAT_EXPONENT_MAX = -8, 7
 
@@ -85,7 +88,7 @@ def decode_sfloat(word: int) -> Decimal | SpecialValue:
     return _number(_signed(word, 12), _signed(word >> 12, 4))
 
 
-def read_sfloat(data: bytes, offset: int) -> Decimal | SpecialValue:
+def read_sfloat(data: BytesLike, offset: int) -> Decimal | SpecialValue:
     """Decode the little-endian SFLOAT at ``data[offset:offset + 2]``."""
     if not 0 <= offset <= len(data) - 2:
         raise FrameError(f"no SFLOAT at offset {offset} of a {len(data)}-byte value")

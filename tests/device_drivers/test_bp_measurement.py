@@ -515,6 +515,15 @@ def test_decode_frame_keeps_reserved_flag_bits() -> None:
     assert type(frame.raw) is bytes
 
 
+@pytest.mark.parametrize("wrap", [bytearray, memoryview])
+def test_bleak_buffer_types_are_accepted(wrap: type[bytearray] | type[memoryview]) -> None:
+    # bleak delivers notifications as bytearray; results must not depend on it.
+    vector = bps.SYN_KPA_ALL_FIELDS
+    assert parse_bp_measurement(wrap(vector)) == parse_bp_measurement(vector)
+    assert parse_intermediate_cuff_pressure(wrap(bps.SYN_ICP_SPEC)) == CuffPressure(mmhg=150)
+    assert parse_bp_feature(wrap(bps.SYN_FEATURE_ALL_SIX)) == feature(0x3F, all_six=True)
+
+
 @pytest.mark.parametrize(
     ("flags", "length"),
     [(0x00, 7), (0x01, 7), (0x02, 14), (0x04, 9), (0x08, 8), (0x10, 9), (0x1F, 19), (0xE0, 7)],
