@@ -60,6 +60,7 @@ client factory, which is how tests run this against fakes and BlueZoo.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -446,8 +447,9 @@ class BleBloodPressureCuff:
                 self.last_clock_offset = offset
                 await self._subscribe(client, queue)
                 collection = _Collection(cutoff, offset, label, device.name)
-                async for pressure in self._collect(queue, collection):
-                    yield pressure
+                async with contextlib.aclosing(self._collect(queue, collection)) as pressures:
+                    async for pressure in pressures:
+                        yield pressure
                 yield self._outcome(collection)
             except TransportError as error:
                 _log.info("cuff measurement failed: %s", error)

@@ -17,12 +17,13 @@ import pytest
 from device_drivers.ble.clock import current_time_bytes
 from device_drivers.ble.session import BleBloodPressureCuff, BleCuffConfig
 from device_drivers.events import BloodPressureMeasured, CuffPressure, DeviceEvent
-from tests.device_drivers.ble_sim import CUFF_ADDRESS, fixtures
-from tests.device_drivers.ble_sim.cuff import (
-    SimulatedBleCuff,
+from tests.device_drivers.ble_sim import (
+    CUFF_ADDRESS,
     cuff_pressure_frame,
+    fixtures,
     measurement_frame,
 )
+from tests.device_drivers.ble_sim.cuff import SimulatedBleCuff
 
 pytestmark = pytest.mark.ble
 

@@ -343,35 +343,3 @@ class SimulatedBleCuff:
         assert reply is not None
         if reply.message_type == MessageType.ERROR:
             raise RuntimeError(f"{member} failed: {reply.error_name} {reply.body}")
-
-
-def cuff_pressure_frame(mmhg: int) -> bytes:
-    """A 0x2A36 frame: flags 0 (mmHg), the pressure, then NaN diastolic and MAP."""
-    return bytes((0x00,)) + mmhg.to_bytes(2, "little") + bytes.fromhex("ff07ff07")
-
-
-def measurement_frame(
-    systolic: int,
-    diastolic: int,
-    pulse: int,
-    taken_at: datetime | None,
-    *,
-    status: int = 0,
-    user_id: int = 1,
-) -> bytes:
-    """A 0x2A35 frame in mmHg (exponent 0), with pulse, user ID and status.
-
-    The time stamp is included when ``taken_at`` is given (flags 0x1E, else
-    0x1C). MAP is (sys + 2 × dia) / 3, as a cuff would compute it.
-    """
-    flags = 0x1C | (0x02 if taken_at is not None else 0)
-    mean = (systolic + 2 * diastolic) // 3
-    frame = bytes((flags,))
-    for value in (systolic, diastolic, mean):
-        frame += value.to_bytes(2, "little")
-    if taken_at is not None:
-        frame += taken_at.year.to_bytes(2, "little") + bytes(
-            (taken_at.month, taken_at.day, taken_at.hour, taken_at.minute, taken_at.second)
-        )
-    frame += pulse.to_bytes(2, "little") + bytes((user_id,)) + status.to_bytes(2, "little")
-    return frame
