@@ -42,14 +42,15 @@ class FrameQuirk:
 
 
 # bp-devices.md §2.3 (derdilla/blood-pressure-monitor-fl PR #735 and #737,
-# tested on a BM85 only). Beurer's own app applies the byte swap to
-# BM48, BM59, BM85 and ELITE900 by name; an independent reading of Beurer's
-# HealthManager Pro app lists the same four models with a pulse byte-swap
-# flag. BM85 frames are 19 bytes with flags 0x56 (bit 6 set, user-ID bit
-# clear), MAP 0x0000, then big-endian pulse, a user-ID byte, big-endian
-# status. Undone by reading pulse and status big-endian and taking the
-# extra byte as the user ID. Decoded by the spec instead, pulse 00 3F
-# becomes -256000 and the user byte 01 becomes "body movement".
+# tested on a BM85 only). Beurer's own app applies the byte swap to BM48,
+# BM59, BM85 and ELITE900 by name; a second public write-up of that app
+# (the "medical_ble_toolkit" device matrix) lists the same four models with
+# a pulse byte-swap flag. Only the BM85 is confirmed. BM85 frames are 19
+# bytes with flags 0x56 (bit 6 set, user-ID bit clear), MAP 0x0000, then a
+# big-endian pulse, a user-ID byte and a big-endian status. Undone by
+# reading pulse and status big-endian and taking the extra byte as the user
+# ID. Decoded by the spec instead, pulse 00 3F becomes -256000 and the user
+# byte 01 becomes "body movement".
 BEURER_SWAPPED = FrameQuirk(
     key="beurer-swapped-pulse-status",
     vendor="Beurer",
