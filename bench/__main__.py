@@ -7,6 +7,7 @@ that will not start); a missed target is a finding to report, not an error.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 import traceback
@@ -29,6 +30,11 @@ QUICK: dict[str, Benchmark] = {
 }
 
 
+def _load() -> str:
+    # Other work on the machine moves the medians; the ratio should hold.
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a short run (< 30 s)")
@@ -43,6 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command += "".join(f" --only {name}" for name in args.only or ())
     print(f"# {command}")
     print(f"# {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {machine()}")
+    print(f"# load average at start: {_load()}")
     results: list[BenchResult] = []
     failed: list[str] = []
     for name in chosen:
@@ -54,6 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
             failed.append(name)
         print(f"# {name}: {time.perf_counter() - started:.1f} s", flush=True)
+    print(f"# load average at end: {_load()}")
     print()
     if results:
         print(table(results))
