@@ -9,6 +9,7 @@ reading can never be stored as one.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -21,6 +22,25 @@ class FailureReason(StrEnum):
     NOT_FOUND = "not_found"
     DISCONNECTED = "disconnected"
     TIMEOUT = "timeout"
+    # Decoded cleanly but cannot be a person's reading (bp-devices.md §2.2).
+    IMPLAUSIBLE = "implausible"
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where a reading came from, kept with it so it can be audited later.
+
+    Every field is optional: a simulator or a typed-in reading knows little,
+    a Bluetooth cuff knows its clock and status bits, a serial module its
+    firmware. ``raw_frame_hex`` is the exact bytes the reading decoded from.
+    """
+
+    device_model: str | None = None
+    device_id: str | None = None  # serial number or Bluetooth address
+    firmware: str | None = None
+    device_time: datetime | None = None
+    status_bits: int | None = None
+    raw_frame_hex: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +57,7 @@ class BloodPressureMeasured:
     pulse: int | None
     irregular_pulse: bool
     device: str
+    provenance: Provenance | None = None
 
 
 @dataclass(frozen=True, slots=True)
