@@ -4,7 +4,7 @@ A serial port delivers bytes, not messages: a reply can arrive split over
 several reads, two replies can arrive in one, and a cable plugged in
 mid-message, a device booting, or electrical noise puts garbage in between.
 ``Packetizer`` buffers what arrives and hands back only whole frames that the
-protocol's own check accepts (bp-devices.md §7.3; style-anchors.md §3.5):
+protocol's own check accepts (style-anchors.md §3.5, after zigpy-znp uart.py):
 
     packetizer = Packetizer(suntech_protocol.FRAMING)
     for frame in packetizer.feed(data):
