@@ -139,13 +139,21 @@ def start_bluezoo(
     timeout_s: float = 10.0,
 ) -> subprocess.Popen[bytes]:
     """Start the launcher on the given bus; returns once it printed READY."""
+    # Imported here: run as a script, this file has no package around it.
+    from tests.device_drivers.ble_sim.bus import die_with_parent
+
     env = {**os.environ, "DBUS_SYSTEM_BUS_ADDRESS": bus_address}
     command = [sys.executable, str(LAUNCHER), "--auto-enable", f"--scan-interval={scan_interval}"]
     for address in adapters:
         command += ["-a", address]
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log
+            command,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            preexec_fn=die_with_parent,
         )
     assert process.stdout is not None
     os.set_blocking(process.stdout.fileno(), False)

@@ -9,8 +9,11 @@ PID we got back from Popen: SIGTERM, then SIGKILL after a grace period.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -34,6 +37,17 @@ _CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configura
 """
 
 STOP_GRACE_S = 3.0
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent() -> None:
+    """``preexec_fn``: the kernel SIGTERMs the child if the test process dies.
+
+    Teardown stops everything by PID on every normal path; this covers a
+    test run that is itself killed (a CI timeout, SIGKILL).
+    """
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def dbus_daemon_path() -> str | None:
@@ -88,6 +102,7 @@ def start_bus(timeout_s: float = 5.0) -> PrivateBus:
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
+            preexec_fn=die_with_parent,
         )
     bus = PrivateBus(directory, address, process)
     deadline = time.monotonic() + timeout_s
