@@ -2,7 +2,7 @@
 
 ``AxeAudit`` collects the violations of every page it is shown, so that one
 failing test lists every problem on every page, each with the rule id, its
-impact, the elements (CSS targets) and axe's help text and link.
+impact, the element (CSS target), why it fails, and axe's help text and link.
 """
 
 from __future__ import annotations
@@ -31,16 +31,6 @@ _RUN_AXE = """async (tags) => {
 }"""
 
 
-def describe(where: str, violations: list[dict[str, Any]]) -> str:
-    lines = [f"{where}: {len(violations)} axe violation(s)"]
-    for v in violations:
-        lines.append(f"  [{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})")
-        for node in v["nodes"]:
-            summary = " ".join(str(node["summary"] or "").split())
-            lines.append(f"      at {node['target']}: {summary}")
-    return "\n".join(lines)
-
-
 async def axe_violations(page: Page) -> list[dict[str, Any]]:
     """Inject axe-core into the page as it is now and return its violations."""
     if not AXE_JS.is_file():
@@ -56,17 +46,37 @@ async def axe_violations(page: Page) -> list[dict[str, Any]]:
 
 @dataclass
 class AxeAudit:
-    """Audit many page states; ``assert_clean()`` fails listing all of them."""
+    """Audit many page states; ``assert_clean()`` fails listing all of them.
+
+    The failure groups identical findings (same rule, element and reason) and
+    names every page state they were found on, so 30 pages sharing one layout
+    bug read as one finding, not 30.
+    """
 
     checked: list[str] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
+    findings: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
 
     async def check(self, page: Page, label: str) -> None:
         where = f"{label} ({urlsplit(page.url).path})"
         self.checked.append(label)
-        violations = await axe_violations(page)
-        if violations:
-            self.failures.append(describe(where, violations))
+        for v in await axe_violations(page):
+            for node in v["nodes"]:
+                summary = " ".join(str(node["summary"] or "").split())
+                key = (
+                    v["id"],
+                    str(v["impact"]),
+                    v["help"],
+                    v["helpUrl"],
+                    str(node["target"]),
+                    summary,
+                )
+                self.findings.setdefault(key, []).append(where)
 
     def assert_clean(self) -> None:
-        assert not self.failures, "\n\n".join(self.failures)
+        if not self.findings:
+            return
+        lines = [f"axe found {len(self.findings)} violation(s) on {len(self.checked)} page states:"]
+        for (rule, impact, help_, url, target, summary), pages in self.findings.items():
+            lines.append(f"\n[{impact}] {rule}: {help_}\n  element: {target}\n  why: {summary}")
+            lines.append(f"  help: {url}\n  on {len(pages)} page state(s): " + "; ".join(pages))
+        raise AssertionError("\n".join(lines))

@@ -312,9 +312,11 @@ async def post_check(
     *,
     bp: Sequence[Mapping[str, str]] = (),
     submit: bool = True,
+    stop_at: str | None = None,
 ) -> str:
-    """Fill a whole check over HTTP in this screen's session (cookies shared),
-    for tests about what comes after; returns the path the kiosk sends to next."""
+    """Fill a check over HTTP in this screen's session (cookies shared), for
+    tests about what comes after: up to ``stop_at``, or the review page, or
+    (``submit``) through it; returns the path the kiosk sends to next."""
     request = screen.context.request
 
     async def post(url: str, form: Mapping[str, str]) -> str:
@@ -325,6 +327,8 @@ async def post_check(
     await post("/start", {"language": "en"})
     url = await post("/consent", {"consent": "yes"})
     for _ in range(40):
+        if url == stop_at:
+            return url
         if url == "/review":
             return await post("/submit", {}) if submit else url
         if url == "/blood-pressure":

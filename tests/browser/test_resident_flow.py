@@ -14,6 +14,7 @@ from tests.browser.conftest import (
     OpenScreen,
     answer_questions_until,
     path_of,
+    post_check,
     shot,
     start_check,
     tap_button,
@@ -122,8 +123,8 @@ async def test_failed_cuff_reading_explains_in_plain_words(
 ) -> None:
     screen = await open_screen(kiosk(simulator_script=("error:loose_cuff",)))
     page = screen.page
-    await start_check(page)
-    await answer_questions_until(page, ORDINARY, "/blood-pressure")
+    await post_check(screen, ORDINARY, stop_at="/blood-pressure")
+    await page.goto("/blood-pressure")
     await tap_through(page, page.get_by_role("button", name="Start measuring"))
 
     assert path_of(page) == "/blood-pressure"
