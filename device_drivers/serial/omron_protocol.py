@@ -33,7 +33,7 @@ from datetime import datetime
 from typing import Final
 
 from device_drivers.errors import FrameError
-from device_drivers.events import BloodPressureMeasured
+from device_drivers.events import BloodPressureMeasured, Provenance
 from device_drivers.serial.framing import Delimited
 from device_drivers.serial.suntech_protocol import check_plausible_blood_pressure
 
@@ -145,7 +145,11 @@ STX_FRAMING: Final = Delimited(start=STX, end=ETX, max_length=STX_RECORD_LENGTH,
 
 def to_event(record: OmronRecord, *, device: str = DEVICE_NAME) -> BloodPressureMeasured:
     """Raises ImplausibleReadingError for numbers that cannot be real: this
-    is also what catches a monitor set to a different field order."""
+    is also what catches a monitor set to a different field order.
+
+    The monitor's clock goes into the provenance, not the reading's time; the
+    ID field is left out because it may identify a patient.
+    """
     check_plausible_blood_pressure(
         record.systolic, record.diastolic, record.pulse, mean_arterial=record.mean_arterial
     )
@@ -155,4 +159,5 @@ def to_event(record: OmronRecord, *, device: str = DEVICE_NAME) -> BloodPressure
         pulse=record.pulse,
         irregular_pulse=False,  # no irregular-heartbeat field is known
         device=device,
+        provenance=Provenance(device_time=record.measured_at),
     )

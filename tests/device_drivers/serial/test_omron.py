@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 
 from device_drivers.errors import FrameError, ImplausibleReadingError
-from device_drivers.events import BloodPressureMeasured
+from device_drivers.events import BloodPressureMeasured, Provenance
 from device_drivers.serial.framing import Packetizer
 from device_drivers.serial.omron_protocol import (
     LINE_FRAMING,
@@ -71,7 +71,12 @@ def test_omron_line_without_terminator() -> None:
 
 def test_omron_to_event() -> None:
     assert to_event(MDI_RECORD, device="omron-desk-2") == BloodPressureMeasured(
-        systolic=140, diastolic=77, pulse=68, irregular_pulse=False, device="omron-desk-2"
+        systolic=140,
+        diastolic=77,
+        pulse=68,
+        irregular_pulse=False,
+        device="omron-desk-2",
+        provenance=Provenance(device_time=datetime(2023, 4, 27, 15, 6)),
     )
     stx_event = to_event(parse(v.OMRON_XIMPLIB_STX_RECORD))
     assert (stx_event.systolic, stx_event.diastolic, stx_event.device) == (125, 75, "omron_hbp9020")
