@@ -505,17 +505,18 @@ class BleBloodPressureCuff:
 
     async def _sync_clock(self, client: BleClient) -> timedelta | None:
         """Read the cuff's clock (for the offset), then set it to ours."""
-        for uuid, build in ((CURRENT_TIME, current_time_bytes), (DATE_TIME, date_time_bytes)):
-            characteristic = _characteristic(client, uuid)
-            if characteristic is None:
-                continue
-            offset = None
-            if "read" in characteristic.properties:
-                offset = await self._read_clock_offset(client, uuid)
-            if self.config.set_clock and _writable(client, uuid):
-                await self._write(client, uuid, build(_wall(self._now())))
-            return offset
-        return None
+        clocks = (CURRENT_TIME, DATE_TIME)
+        offset = None
+        readable = [u for u in clocks if "read" in _properties(client, u)]
+        if readable:
+            offset = await self._read_clock_offset(client, readable[0])
+        if self.config.set_clock:
+            # Current Time if the cuff lets us write it (optional in CTS), else Date Time.
+            if _writable(client, CURRENT_TIME):
+                await self._write(client, CURRENT_TIME, current_time_bytes(_wall(self._now())))
+            elif _writable(client, DATE_TIME):
+                await self._write(client, DATE_TIME, date_time_bytes(_wall(self._now())))
+        return offset
 
     async def _read_clock_offset(self, client: BleClient, uuid: str) -> timedelta | None:
         try:
@@ -692,11 +693,14 @@ def _characteristic(client: BleClient, uuid: str) -> GattCharacteristicLike | No
         return None
 
 
-def _writable(client: BleClient, uuid: str) -> bool:
+def _properties(client: BleClient, uuid: str) -> Sequence[str]:
     characteristic = _characteristic(client, uuid)
-    if characteristic is None:
-        return False
-    return "write" in characteristic.properties
+    return () if characteristic is None else characteristic.properties
+
+
+def _writable(client: BleClient, uuid: str) -> bool:
+    # Written with response: a clock or setup write must not be lost silently.
+    return "write" in _properties(client, uuid)
 
 
 def _drain(queue: asyncio.Queue[_Item]) -> None:

@@ -376,6 +376,46 @@ async def test_a_known_model_is_paired_and_set_up_as_its_vendor_requires() -> No
     ]
 
 
+async def test_a_read_only_current_time_falls_back_to_writing_date_time() -> None:
+    # CTS write support is optional (§1.8); the clock is then set through 0x2A08.
+    cuff = FakeCuff(
+        characteristics={
+            **BPS_CHARACTERISTICS,
+            CURRENT_TIME: ["read", "notify"],
+            DATE_TIME: ["write"],
+        },
+        clock=KIOSK_NOW + timedelta(minutes=20),
+        on_subscribed=sends(frame(126, 80, 66, KIOSK_NOW)),
+    )
+    kiosk = Kiosk(cuff)
+
+    assert await kiosk.measure() == [reading(126, 80, 66)]
+    assert cuff.ops("read") == [("read", CURRENT_TIME)]
+    assert cuff.ops("write") == [("write", DATE_TIME, date_time_bytes(KIOSK_NOW))]
+    assert kiosk.session.last_clock_offset == timedelta(minutes=20)
+
+
+async def test_setting_the_clock_can_be_turned_off() -> None:
+    cuff = FakeCuff(on_subscribed=sends(frame(126, 80, 66, KIOSK_NOW)))
+    kiosk = Kiosk(cuff, BleCuffConfig(set_clock=False))
+
+    assert await kiosk.measure() == [reading(126, 80, 66)]
+    assert cuff.ops("write") == []
+
+
+async def test_a_refused_clock_write_is_not_fatal() -> None:
+    class StubbornClient(FakeClient):
+        async def write_gatt_char(
+            self, char_specifier: str, data: bytes, response: bool, /
+        ) -> None:
+            raise BleakError("ATT error 0x03: write not permitted")
+
+    cuff = FakeCuff(on_subscribed=sends(frame(126, 80, 66, KIOSK_NOW)))
+    kiosk = Kiosk(cuff, client_class=StubbornClient)
+
+    assert await kiosk.measure() == [reading(126, 80, 66)]
+
+
 # -- the stored-readings burst -----------------------------------------------------
 
 
