@@ -45,8 +45,16 @@ REQUIRED_PURE = (
     "ble/gatt_values.py",
     "ble/quirks.py",
     "ble/to_events.py",
+    "ble/clock.py",
+    "plausibility.py",
+    "events.py",
+    "serial/framing.py",
+    "serial/suntech_protocol.py",
+    "serial/omron_protocol.py",
+    "serial/tanita_protocol.py",
+    "serial/profiles.py",
 )
-PURE_GLOBS = (*REQUIRED_PURE, "serial/*protocol*.py", "serial/framing.py")
+PURE_GLOBS = (*REQUIRED_PURE, "serial/*protocol*.py")
 
 
 def _module_name(path: Path) -> str:

@@ -37,6 +37,7 @@ from device_drivers.ble.ieee11073 import BytesLike, SpecialValue, decode_sfloat
 from device_drivers.ble.quirks import select_quirk
 from device_drivers.errors import FrameError, ImplausibleReadingError
 from device_drivers.events import CuffPressure
+from device_drivers.plausibility import SYSTOLIC_MAX_MMHG, check_blood_pressure
 
 # §1.2: flags + systolic + diastolic + MAP are always there.
 MIN_FRAME_LENGTH = 7
@@ -45,17 +46,8 @@ UNKNOWN_USER_ID = 0xFF  # §1.2: user ID 0xFF means "unknown user"
 # §1.9: 1 mmHg = 133.322 Pa, so 1 kPa = 7.50062 mmHg (hass-omron's factor).
 KPA_TO_MMHG = Decimal("7.50062")
 
-# Plausibility, in whole mmHg after conversion and rounding. Source:
-# bp-devices.md §2.2 ("reject a record unless sys and dia are finite and
-# plausible (e.g. 40-300 / 20-200 mmHg, sys > dia)"). Inclusive bounds.
-SYSTOLIC_MIN_MMHG, SYSTOLIC_MAX_MMHG = 40, 300
-DIASTOLIC_MIN_MMHG, DIASTOLIC_MAX_MMHG = 20, 200
-# No source gives pulse or cuff-pressure limits: these are engineering
-# bounds, far wider than any pulse or cuff pressure at a kiosk. They catch
-# mis-decoded fields (the -256000 bpm of §2.3) and garbled gauge frames; they
-# do not judge anyone's pulse. The pulse bounds match the serial drivers'
-# (device_drivers/serial/suntech_protocol.py) so no transport disagrees.
-PULSE_MIN_BPM, PULSE_MAX_BPM = 20, 250
+# Plausibility limits are shared by every driver (device_drivers/plausibility.py),
+# applied to the whole mmHg the kiosk records, after any kPa conversion.
 # A cuff inflates past systolic before it deflates (our simulator goes 30
 # mmHg above), so the gauge may read above the systolic ceiling.
 CUFF_PRESSURE_MIN_MMHG, CUFF_PRESSURE_MAX_MMHG = 0, SYSTOLIC_MAX_MMHG + 50
@@ -215,34 +207,19 @@ def parse_bp_measurement(
     # Limits apply to the whole mmHg the kiosk records, after conversion:
     # a kPa cuff's 5.3 kPa (39.75 mmHg) is recorded, and checked, as 40.
     systolic, diastolic = to_mmhg(sys_, frame.unit), to_mmhg(dia, frame.unit)
-    if not SYSTOLIC_MIN_MMHG <= systolic <= SYSTOLIC_MAX_MMHG:
-        raise ImplausibleReadingError(
-            f"systolic {systolic} mmHg outside {SYSTOLIC_MIN_MMHG}-{SYSTOLIC_MAX_MMHG}"
-        )
-    if not DIASTOLIC_MIN_MMHG <= diastolic <= DIASTOLIC_MAX_MMHG:
-        raise ImplausibleReadingError(
-            f"diastolic {diastolic} mmHg outside {DIASTOLIC_MIN_MMHG}-{DIASTOLIC_MAX_MMHG}"
-        )
-    if systolic <= diastolic:
-        raise ImplausibleReadingError(f"systolic {systolic} not above diastolic {diastolic}")
     # A NaN pulse next to good pressures is just a missing pulse. A numeric
     # pulse out of bounds means the frame was misread, so the pressures
     # cannot be trusted either: reject the whole reading.
     pulse = None
     if isinstance(frame.pulse_rate, Decimal):
         pulse = _round(frame.pulse_rate)
-        if not PULSE_MIN_BPM <= pulse <= PULSE_MAX_BPM:
-            raise ImplausibleReadingError(
-                f"pulse {pulse}/min outside {PULSE_MIN_BPM}-{PULSE_MAX_BPM}"
-            )
     mean = frame.mean_arterial_pressure
     # §1.2: devices that do not compute MAP send NaN or 0x0000 (Beurer BM85).
     mean_mmhg = to_mmhg(mean, frame.unit) if isinstance(mean, Decimal) and mean else None
     # A mean is a weighted average of sys and dia, so one outside them means
     # misread fields (same rule as the serial drivers). Rounding is monotonic,
     # so a true kPa mean cannot fall outside after conversion.
-    if mean_mmhg is not None and not diastolic <= mean_mmhg <= systolic:
-        raise ImplausibleReadingError(f"MAP {mean_mmhg} not within {diastolic}-{systolic}")
+    check_blood_pressure(systolic, diastolic, pulse, mean_arterial=mean_mmhg)
     return BpMeasurement(
         systolic_mmhg=systolic,
         diastolic_mmhg=diastolic,

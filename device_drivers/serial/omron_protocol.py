@@ -34,8 +34,8 @@ from typing import Final
 
 from device_drivers.errors import FrameError
 from device_drivers.events import BloodPressureMeasured, Provenance
+from device_drivers.plausibility import check_blood_pressure
 from device_drivers.serial.framing import Delimited
-from device_drivers.serial.suntech_protocol import check_plausible_blood_pressure
 
 DEVICE_NAME: Final = "omron_hbp9020"
 LINE_START: Final = b"bp,"
@@ -150,7 +150,7 @@ def to_event(record: OmronRecord, *, device: str = DEVICE_NAME) -> BloodPressure
     The monitor's clock goes into the provenance, not the reading's time; the
     ID field is left out because it may identify a patient.
     """
-    check_plausible_blood_pressure(
+    check_blood_pressure(
         record.systolic, record.diastolic, record.pulse, mean_arterial=record.mean_arterial
     )
     return BloodPressureMeasured(

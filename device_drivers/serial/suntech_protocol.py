@@ -34,6 +34,7 @@ from device_drivers.events import (
     FailureReason,
     MeasurementFailed,
 )
+from device_drivers.plausibility import check_blood_pressure
 from device_drivers.serial.framing import LengthPrefixed
 
 DEVICE_NAME: Final = "suntech_advantage"
@@ -56,19 +57,6 @@ _BP_DATA: Final = struct.Struct("<HHBB8sBxHBxx")
 # Appciton passes a cuff pressure on only if it is not -1 as int16, which
 # suggests the module sends 0xFFFF when it has no pressure. [single source]
 CUFF_PRESSURE_UNAVAILABLE: Final = 0xFFFF
-
-# Plausibility (style-anchors.md §3.9). bp-devices.md §2.2: reject a reading
-# unless SYS and DIA are plausible, e.g. 40-300 / 20-200 mmHg, and SYS > DIA;
-# that rule came from cuffs storing error readings as numbers (derdilla #80).
-# Shared with omron_protocol until a device_drivers-wide home exists.
-MIN_PLAUSIBLE_SYSTOLIC: Final = 40
-MAX_PLAUSIBLE_SYSTOLIC: Final = 300
-MIN_PLAUSIBLE_DIASTOLIC: Final = 20
-MAX_PLAUSIBLE_DIASTOLIC: Final = 200
-# No source gives a pulse limit. These bounds only catch corrupt values; no
-# resting adult is outside them. To be confirmed clinically.
-MIN_PLAUSIBLE_PULSE: Final = 20
-MAX_PLAUSIBLE_PULSE: Final = 250
 
 
 class Command(Enum):
@@ -252,27 +240,6 @@ def failure_reason(error_code: int) -> FailureReason:
     return ERROR_CODES.get(error_code, (FailureReason.DEVICE_ERROR, ""))[0]
 
 
-def check_plausible_blood_pressure(
-    systolic: int, diastolic: int, pulse: int | None, *, mean_arterial: int | None = None
-) -> None:
-    """Raise ImplausibleReadingError for a reading no person can have.
-
-    A mean arterial pressure, where sent, must lie between DIA and SYS: the
-    mean is a weighted average of the two, so a mean outside them means the
-    fields were read in the wrong order or are corrupt.
-    """
-    if not MIN_PLAUSIBLE_SYSTOLIC <= systolic <= MAX_PLAUSIBLE_SYSTOLIC:
-        raise ImplausibleReadingError(f"systolic {systolic} mmHg")
-    if not MIN_PLAUSIBLE_DIASTOLIC <= diastolic <= MAX_PLAUSIBLE_DIASTOLIC:
-        raise ImplausibleReadingError(f"diastolic {diastolic} mmHg")
-    if systolic <= diastolic:
-        raise ImplausibleReadingError(f"systolic {systolic} not above diastolic {diastolic}")
-    if pulse is not None and not MIN_PLAUSIBLE_PULSE <= pulse <= MAX_PLAUSIBLE_PULSE:
-        raise ImplausibleReadingError(f"pulse {pulse}/min")
-    if mean_arterial is not None and not diastolic <= mean_arterial <= systolic:
-        raise ImplausibleReadingError(f"mean {mean_arterial} not within {diastolic}..{systolic}")
-
-
 def to_event(reply: Reply, *, device: str = DEVICE_NAME) -> DeviceEvent | None:
     """The kiosk event a reply carries, if any; acks and versions carry none.
 
@@ -286,7 +253,7 @@ def to_event(reply: Reply, *, device: str = DEVICE_NAME) -> DeviceEvent | None:
         return None
     if reply.error_code:
         return MeasurementFailed(failure_reason(reply.error_code), device)
-    check_plausible_blood_pressure(
+    check_blood_pressure(
         reply.systolic, reply.diastolic, reply.heart_rate, mean_arterial=reply.mean_arterial
     )
     # Our sources name no irregular-heartbeat flag in BP data (bp_status and

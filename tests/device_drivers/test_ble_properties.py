@@ -14,12 +14,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from device_drivers.ble import (
-    DIASTOLIC_MAX_MMHG,
-    DIASTOLIC_MIN_MMHG,
-    PULSE_MAX_BPM,
-    PULSE_MIN_BPM,
-    SYSTOLIC_MAX_MMHG,
-    SYSTOLIC_MIN_MMHG,
     BpDeviceFailure,
     BpFeature,
     BpMeasurement,
@@ -39,6 +33,14 @@ from device_drivers.ble import (
 )
 from device_drivers.errors import FrameError, ImplausibleReadingError
 from device_drivers.events import BloodPressureMeasured, CuffPressure, MeasurementFailed
+from device_drivers.plausibility import (
+    DIASTOLIC_MAX_MMHG,
+    DIASTOLIC_MIN_MMHG,
+    PULSE_MAX_BPM,
+    PULSE_MIN_BPM,
+    SYSTOLIC_MAX_MMHG,
+    SYSTOLIC_MIN_MMHG,
+)
 from tests.device_drivers.vectors import bps
 
 names = st.one_of(

@@ -451,7 +451,7 @@ def test_frame_errors(vector: bytes, name: str | None) -> None:
         pytest.param(bps.SYN_DIASTOLIC_TOO_HIGH, "diastolic 201", id="diastolic-201"),
         pytest.param(bps.SYN_SYSTOLIC_NOT_ABOVE, "not above", id="80-over-80"),
         pytest.param(bps.SYN_PULSE_TOO_HIGH, "pulse 251", id="pulse-251"),
-        pytest.param(bps.SYN_MAP_OUTSIDE, "MAP 130", id="map-above-systolic"),
+        pytest.param(bps.SYN_MAP_OUTSIDE, "mean 130", id="map-above-systolic"),
         pytest.param(bps.SYN_KPA_SYSTOLIC_TOO_HIGH, "systolic 301", id="kpa-40.1"),
         pytest.param(bps.SYN_QARDIO_STYLE_INFLATING, "diastolic 0", id="qardio-inflating"),
         pytest.param(bps.TRAP_SIGPY_0X80_HIGH_BYTE, "systolic 0", id="trap-0x80-high-byte"),

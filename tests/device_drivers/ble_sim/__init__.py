@@ -15,7 +15,6 @@ from datetime import datetime
 
 CENTRAL_ADDRESS = "00:00:00:11:11:11"  # hci0: the kiosk
 CUFF_ADDRESS = "00:00:00:22:22:22"  # hci1: the simulated cuff
-CENTRAL_ADAPTER = "/org/bluez/hci0"
 CUFF_ADAPTER = "/org/bluez/hci1"
 
 

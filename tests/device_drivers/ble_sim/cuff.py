@@ -67,10 +67,6 @@ CTS_UUID = uuid16(0x1805)
 CURRENT_TIME_UUID = uuid16(0x2A2B)
 APPEARANCE_BLOOD_PRESSURE = 0x0380
 
-# A valid 0x2A35 frame (ble-testing.md §4): flags 0x1E, 120/80 mmHg, MAP 93,
-# 2025-11-25 09:30:00, pulse 72, user 1, status 0.
-EXAMPLE_FRAME = bytes.fromhex("1e780050005d00e9070b19091e004800010000")
-
 
 class GattService(ServiceInterface):
     def __init__(self, uuid: str) -> None:
