@@ -24,9 +24,12 @@ from device_drivers.events import (
     DeviceEvent,
     FailureReason,
     MeasurementFailed,
+    Provenance,
 )
 
 DEVICE_NAME = "simulator"
+# Stored with every simulated reading, so a record never passes for a real cuff's.
+_PROVENANCE = Provenance(device_model="Vital 5 simulated cuff", device_id=DEVICE_NAME)
 # A comfortable default sequence: a normal reading every time.
 DEFAULT_SCRIPT = ("126/79/68",)
 _INFLATE_STEP_MMHG = 10
@@ -52,11 +55,10 @@ def parse_script(entries: Sequence[str]) -> tuple[ScriptEntry, ...]:
         if len(parts) not in (3, 4) or (len(parts) == 4 and parts[3] != "irregular"):
             raise ValueError(f"bad simulator script entry {raw!r}")
         systolic, diastolic, pulse = (int(p) for p in parts[:3])
-        parsed.append(
-            ScriptEntry(
-                BloodPressureMeasured(systolic, diastolic, pulse, len(parts) == 4, DEVICE_NAME)
-            )
+        measured = BloodPressureMeasured(
+            systolic, diastolic, pulse, len(parts) == 4, DEVICE_NAME, provenance=_PROVENANCE
         )
+        parsed.append(ScriptEntry(measured))
     if not parsed:
         raise ValueError("simulator script is empty")
     return tuple(parsed)

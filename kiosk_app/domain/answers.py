@@ -86,6 +86,22 @@ class AboutYou:
 
 
 @dataclass(frozen=True, slots=True)
+class ReadingProvenance:
+    """Where a device reading came from (issue 3): kept, never scored.
+
+    ``device_time`` is the device's own clock as ISO 8601 text, which may be
+    wrong (bp-devices.md §6); ``raw_frame_hex`` is the exact bytes decoded.
+    """
+
+    device_model: str | None = None
+    device_id: str | None = None
+    firmware: str | None = None
+    device_time: str | None = None
+    status_bits: int | None = None
+    raw_frame_hex: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class BloodPressureReading:
     """One cuff reading in mmHg, in the order it was taken."""
 
@@ -96,6 +112,7 @@ class BloodPressureReading:
     irregular_pulse: bool = False
     # "manual" or a device id; provenance only, never used in scoring.
     source: str = "manual"
+    provenance: ReadingProvenance | None = None
 
 
 @dataclass(frozen=True, slots=True)

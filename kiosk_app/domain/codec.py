@@ -29,6 +29,7 @@ from kiosk_app.domain.answers import (
     Frequency,
     MindAnswers,
     Phq4Answers,
+    ReadingProvenance,
     Sex,
     SmokingAnswers,
     SmokingStatus,
@@ -156,7 +157,7 @@ def _reading(value: object, path: str) -> BloodPressureReading:
     obj = _Object(
         value,
         path,
-        ("systolic", "diastolic", "pulse", "irregular_pulse", "source"),
+        ("systolic", "diastolic", "pulse", "irregular_pulse", "source", "provenance"),
         required=("systolic", "diastolic"),
     )
     return BloodPressureReading(
@@ -165,6 +166,20 @@ def _reading(value: object, path: str) -> BloodPressureReading:
         pulse=obj.opt_integer("pulse", 1),
         irregular_pulse=obj.boolean("irregular_pulse", False),
         source=obj.opt_string("source") or "manual",
+        provenance=_provenance(obj.raw("provenance"), f"{path}.provenance"),
+    )
+
+
+_PROVENANCE_TEXT = ("device_model", "device_id", "firmware", "device_time", "raw_frame_hex")
+
+
+def _provenance(value: object, path: str) -> ReadingProvenance | None:
+    if value is None:
+        return None
+    obj = _Object(value, path, (*_PROVENANCE_TEXT, "status_bits"))
+    return ReadingProvenance(
+        **{key: obj.opt_string(key) for key in _PROVENANCE_TEXT},
+        status_bits=obj.opt_integer("status_bits", 0, 0xFFFF),
     )
 
 

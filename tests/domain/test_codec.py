@@ -200,6 +200,7 @@ def test_result_json_full_example() -> None:
         "pulse": 80,
         "irregular_pulse": True,
         "source": "cuff",
+        "provenance": None,
     }
     assert (bp["category"], bp["irregular_pulse_caution"]) == ("severe", True)
     # 66.4 / 1.58² = 26.598 -> 26.6, overweight on the lower thresholds;

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from pathlib import Path
 
 import httpx
@@ -9,6 +11,7 @@ import pytest
 from fastapi import FastAPI
 
 from kiosk_app.main import create_app
+from kiosk_app.settings import Settings
 from tests.conftest import make_settings
 from tests.web.flow import ORDINARY, answer_until, complete, location, start
 
@@ -40,6 +43,22 @@ async def test_normal_first_reading_needs_no_repeat(client: httpx.AsyncClient) -
     # The default simulator script measures 126/79 (device_drivers/simulator.py).
     assert "126/79" in page.text
     assert "We have all the blood pressure readings we need" in page.text
+
+
+async def test_a_device_reading_is_stored_with_its_provenance(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    await at_bp_page(client)
+    await client.post("/blood-pressure/measure")
+    await client.post("/blood-pressure/done")
+    url = await answer_until(client, "/check/height_weight", ORDINARY)
+    assert url == "/review"
+    await client.post("/submit")
+    db = sqlite3.connect(settings.database_url.removeprefix("sqlite:///"))
+    (answers_json,) = db.execute("SELECT answers_json FROM check_record").fetchone()
+    reading = json.loads(answers_json)["bp_readings"][0]
+    assert reading["source"] == "simulator"
+    assert reading["provenance"]["device_model"] == "Vital 5 simulated cuff"
 
 
 async def test_high_reading_asks_for_a_second_then_a_third(tmp_path: Path) -> None:

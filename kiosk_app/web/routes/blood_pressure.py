@@ -19,8 +19,9 @@ from device_drivers.events import (
     CuffPressure,
     FailureReason,
     MeasurementFailed,
+    Provenance,
 )
-from kiosk_app.domain.answers import BloodPressureReading
+from kiosk_app.domain.answers import BloodPressureReading, ReadingProvenance
 from kiosk_app.domain.scoring.blood_pressure import BpStep, next_bp_step
 from kiosk_app.questionnaire import engine
 from kiosk_app.questionnaire.schema import Step
@@ -36,6 +37,20 @@ PAGE = "/blood-pressure"
 MAX_READINGS = 3
 
 
+def _provenance(source: Provenance | None) -> ReadingProvenance | None:
+    if source is None:
+        return None
+    device_time = source.device_time.isoformat() if source.device_time else None
+    return ReadingProvenance(
+        device_model=source.device_model,
+        device_id=source.device_id,
+        firmware=source.firmware,
+        device_time=device_time,
+        status_bits=source.status_bits,
+        raw_frame_hex=source.raw_frame_hex,
+    )
+
+
 def _record(session: CheckSession, measured: BloodPressureMeasured) -> None:
     if len(session.bp_readings) < MAX_READINGS:
         session.bp_readings.append(
@@ -45,6 +60,7 @@ def _record(session: CheckSession, measured: BloodPressureMeasured) -> None:
                 pulse=measured.pulse,
                 irregular_pulse=measured.irregular_pulse,
                 source=measured.device,
+                provenance=_provenance(measured.provenance),
             )
         )
 
