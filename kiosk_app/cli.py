@@ -1,4 +1,4 @@
-"""The ``vital5`` command: run the kiosk, migrate its database, score a check."""
+"""The ``vital5`` command: run the kiosk, migrate its database, score a check, devices."""
 
 from __future__ import annotations
 
@@ -6,9 +6,12 @@ import sys
 
 import typer
 
+from kiosk_app.cli_devices import app as devices_app
+
 app = typer.Typer(
     help="Vital 5 Check: kiosk, pharmacy and outreach health checks.", no_args_is_help=True
 )
+app.add_typer(devices_app, name="devices")
 
 
 @app.command()

@@ -12,8 +12,8 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlmodel import Session
 
-from device_drivers.simulator import SimulatedCuff
-from kiosk_app.devices.service import BloodPressureDriver, ManagedCuff
+from kiosk_app.devices.factory import make_bp_driver
+from kiosk_app.devices.service import ManagedCuff
 from kiosk_app.questionnaire.schema import load_form
 from kiosk_app.settings import Settings
 from kiosk_app.store import crud, migrate
@@ -26,12 +26,6 @@ from kiosk_app.web.sessions import SessionStore
 from kiosk_app.web.state import KioskState
 
 APP_STATIC = Path(__file__).parent / "web" / "static"
-
-
-def make_bp_driver(settings: Settings) -> BloodPressureDriver:
-    if settings.bp_device == "simulator":
-        return SimulatedCuff(settings.simulator_script, speed=settings.simulator_speed)
-    raise ValueError(f"unknown bp_device {settings.bp_device!r}")
 
 
 def create_app(

@@ -42,7 +42,8 @@ class Settings(BaseSettings):
     # even if the page's own timer never fired (browser crashed, tab closed).
     server_session_grace_s: int = Field(default=60, ge=0, le=3600)
 
-    # Which cuff the BP page reads: the built-in simulator by default.
+    # Which cuff the BP page reads: "simulator" (default), "ble", "ble:ADDRESS"
+    # or "serial:PROFILE:PORT" (kiosk_app/devices/config.py).
     bp_device: str = "simulator"
     # Simulator pacing: a real cuff takes ~30–45 s; demos and tests go faster.
     simulator_speed: float = Field(default=1.0, gt=0, le=1000)

@@ -12,11 +12,9 @@ BP readings, ages and counts must be JSON integers.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Mapping
-from decimal import Decimal
-from enum import Enum, IntEnum
+from enum import Enum
 from typing import Final, TypeVar
 
 from kiosk_app.domain.answers import (
@@ -38,6 +36,7 @@ from kiosk_app.domain.answers import (
 from kiosk_app.domain.scoring.alcohol import MAX_POINTS as AUDIT_C_MAX_POINTS
 from kiosk_app.domain.scoring.mind import MAX_ITEM_POINTS as PHQ4_MAX_POINTS
 from kiosk_app.domain.vital5 import Vital5Result
+from kiosk_app.jsonable import to_json_object
 
 SCHEMA: Final = "vital5.score.v1"
 # Input sanity only, not a clinical limit.
@@ -263,35 +262,12 @@ def answers_from_json(obj: Mapping[str, object]) -> CheckAnswers:
     )
 
 
-def _jsonable(value: object) -> object:
-    # Codes become their string values, IntEnums and numbers stay numbers,
-    # Decimals (BMI 1 dp, WHtR 2 dp) become JSON numbers, sets sorted lists.
-    if isinstance(value, IntEnum):
-        return int(value)
-    if isinstance(value, Enum):
-        return value.value
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, frozenset | set):
-        return sorted((_jsonable(item) for item in value), key=str)
-    if isinstance(value, tuple | list):
-        return [_jsonable(item) for item in value]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    raise TypeError(f"cannot encode {type(value).__name__} as JSON")
-
-
 def answers_to_json(answers: CheckAnswers) -> dict[str, object]:
     """Encode answers in the input format; `answers_from_json` reads it back."""
-    body = _jsonable(answers)
-    assert isinstance(body, dict)
-    return body
+    return to_json_object(answers)
 
 
 def result_to_json(result: Vital5Result) -> dict[str, object]:
     """Encode a scored check as plain JSON values (docs/score-json.md)."""
-    body = _jsonable(result)
-    assert isinstance(body, dict)
+    body = to_json_object(result)
     return {"schema": SCHEMA, "needs_urgent_page": result.needs_urgent_page, **body}

@@ -1,0 +1,25 @@
+"""Build the driver a site's setting names (see kiosk_app/devices/config.py)."""
+
+from __future__ import annotations
+
+from device_drivers.ble.session import BleBloodPressureCuff, BleCuffConfig
+from device_drivers.serial.profiles import PROFILES
+from device_drivers.simulator import SimulatedCuff
+from kiosk_app.devices.config import DeviceKind, DeviceSpec, DeviceSpecError, parse_device_spec
+from kiosk_app.devices.service import BloodPressureDriver
+from kiosk_app.settings import Settings
+
+SERIAL_BP_PROFILES = frozenset(name for name in PROFILES if not name.startswith("tanita"))
+
+
+def bp_spec(settings: Settings) -> DeviceSpec:
+    return parse_device_spec(settings.bp_device, profiles=SERIAL_BP_PROFILES)
+
+
+def make_bp_driver(settings: Settings, spec: DeviceSpec | None = None) -> BloodPressureDriver:
+    spec = spec or bp_spec(settings)
+    if spec.kind is DeviceKind.SIMULATOR:
+        return SimulatedCuff(settings.simulator_script, speed=settings.simulator_speed)
+    if spec.kind is DeviceKind.BLE:
+        return BleBloodPressureCuff(BleCuffConfig(address=spec.address), name="ble-cuff")
+    raise DeviceSpecError(f"{settings.bp_device!r}: a blood pressure device is required")
