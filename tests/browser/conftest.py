@@ -19,7 +19,6 @@ Set ``V5_SHOTS_DIR=/some/dir`` to also save screenshots of key screens.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import socket
@@ -41,6 +40,7 @@ from playwright.async_api import (
     Locator,
     Page,
     Route,
+    ViewportSize,
     async_playwright,
     expect,
 )
@@ -60,7 +60,7 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 # A portrait touch screen, as on the kiosk stand.
-VIEWPORT = {"width": 1080, "height": 1920}
+VIEWPORT: ViewportSize = {"width": 1080, "height": 1920}
 # The simulated cuff sends ~38 pressure updates for a 126/79 reading, one per
 # 0.5 s / speed: at 20× the gauge moves for about a second.
 SIMULATOR_SPEED = 20.0
@@ -89,10 +89,13 @@ class LiveKiosk:
 
 
 class _ServerThread:
+    """uvicorn in a background thread, on a loopback socket bound up front
+    (port 0: the OS picks a free port, and nothing can take it in between)."""
+
     def __init__(self, app: FastAPI) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
+        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.socket.bind(("127.0.0.1", 0))
+        port = self.socket.getsockname()[1]
         config = uvicorn.Config(
             app,
             host="127.0.0.1",
@@ -104,19 +107,27 @@ class _ServerThread:
         )
         self.url = f"http://127.0.0.1:{port}"
         self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, name=f"kiosk-{port}", daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.run,
+            kwargs={"sockets": [self.socket]},
+            name=f"kiosk-{port}",
+            daemon=True,
+        )
 
     def start(self) -> None:
         self.thread.start()
         deadline = time.monotonic() + 15
         while not self.server.started:
             if not self.thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
                 raise RuntimeError(f"the kiosk server did not start on {self.url}")
             time.sleep(0.01)
 
     def stop(self) -> None:
         self.server.should_exit = True
-        self.thread.join(timeout=15)
+        if self.thread.is_alive():
+            self.thread.join(timeout=15)
+        self.socket.close()
         assert not self.thread.is_alive(), f"the kiosk server on {self.url} did not stop"
 
 
@@ -197,7 +208,7 @@ async def open_screen(browser: Browser) -> AsyncIterator[OpenScreen]:
     async def open_(kiosk: LiveKiosk, *, bypass_csp: bool = False) -> Screen:
         context = await browser.new_context(
             base_url=kiosk.url,
-            viewport=VIEWPORT,  # type: ignore[arg-type]
+            viewport=VIEWPORT,
             has_touch=True,
             locale="en-GB",
             timezone_id="Europe/London",
@@ -297,15 +308,6 @@ async def answer_questions_until(
     raise AssertionError(f"never reached {stop_at}")
 
 
-async def type_bp_reading(page: Page, reading: Mapping[str, str]) -> None:
-    """On the BP page: 'Type in a reading instead', type it, Continue."""
-    await tap_through(page, page.get_by_role("link", name="Type in a reading instead"))
-    assert path_of(page) == "/blood-pressure/manual"
-    await answer_page(page, reading)
-    await tap_button(page, "Continue")
-    assert path_of(page) == "/blood-pressure"
-
-
 async def post_check(
     screen: Screen,
     answers: Mapping[str, Mapping[str, str]],
@@ -345,10 +347,3 @@ async def shot(page: Page, name: str) -> None:
     if SHOTS_DIR:
         Path(SHOTS_DIR).mkdir(parents=True, exist_ok=True)
         await page.screenshot(path=str(Path(SHOTS_DIR) / f"{name}.png"), full_page=True)
-
-
-async def wait_until(predicate: Callable[[], bool], timeout_s: float = 10) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not predicate():
-        assert time.monotonic() < deadline, "timed out waiting"
-        await asyncio.sleep(0.02)
