@@ -23,7 +23,14 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-assets: node_modules/.installed
+# NHS.UK styles compiled without the licensed web font (see the .scss).
+STYLES := kiosk_app/web/static/build/nhsuk.css
+$(STYLES): node_modules/.installed kiosk_app/web/styles/nhsuk.scss
+	mkdir -p $(dir $@)
+	npx --no-install sass --no-source-map --style=compressed --load-path=node_modules \
+		--quiet-deps kiosk_app/web/styles/nhsuk.scss $@
+
+assets: node_modules/.installed $(STYLES)
 
 # Compile every translation catalog (i18n/<lang>/LC_MESSAGES/messages.po).
 i18n: $(BIN)/.installed

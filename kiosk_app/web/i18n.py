@@ -17,6 +17,8 @@ from babel import Locale
 from babel.support import NullTranslations, Translations
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader
 
+from kiosk_app.web.filters import shown_value
+
 DOMAIN = "messages"
 SOURCE_LANGUAGE = "en"
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -76,6 +78,7 @@ class Catalogs:
                 extensions=["jinja2.ext.i18n", "jinja2.ext.do"],
                 auto_reload=False,
             )
+            env.filters["shown"] = shown_value
             env.install_gettext_translations(self.translations(code), newstyle=True)  # type: ignore[attr-defined]
             self._environments[code] = env
         return self._environments[code]

@@ -67,17 +67,6 @@ SIMULATOR_SPEED = 20.0
 ACTION_TIMEOUT_MS = 10_000
 SHOTS_DIR = os.environ.get("V5_SHOTS_DIR")
 
-# KNOWN APP ISSUE (reported, not fixed here): the stock NHS.UK stylesheet
-# declares the licensed Frutiger web font at https://assets.nhs.uk/fonts/, and
-# under the kiosk's Content-Security-Policy Chromium tries it on every page and
-# logs "Loading the font ... violates ... default-src 'self'" (4 per page). Only
-# exactly that message is set aside (Screen.font_refusals); every other console
-# error still fails. test_offline.py has a strict xfail that flips once fixed.
-KNOWN_FONT_REFUSAL = re.compile(
-    r"Loading the font 'https://assets\.nhs\.uk/fonts/Frutiger[^']*' violates the following "
-    r"Content Security Policy directive"
-)
-
 
 # ---- The live kiosk ------------------------------------------------------------
 
@@ -180,8 +169,6 @@ class Screen:
     script_errors: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     offsite_requests: list[str] = field(default_factory=list)
-    # See KNOWN_FONT_REFUSAL; kept apart so that nothing else is tolerated.
-    font_refusals: list[str] = field(default_factory=list)
 
     def assert_nothing_went_wrong(self) -> None:
         def listed(items: list[str]) -> str:
@@ -232,10 +219,7 @@ async def open_screen(browser: Browser) -> AsyncIterator[OpenScreen]:
             if msg.type != "error":
                 return
             where = urlsplit(page.url).path
-            if KNOWN_FONT_REFUSAL.match(msg.text):
-                screen.font_refusals.append(f"{where}: {msg.text}")
-            else:
-                screen.console_errors.append(f"{where}: {msg.text}")
+            screen.console_errors.append(f"{where}: {msg.text}")
 
         page.on("console", on_console)
         return screen

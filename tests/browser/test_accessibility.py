@@ -102,9 +102,6 @@ async def test_axe_on_every_question_page_and_its_error_states(
     await expect(page.get_by_role("status")).to_contain_text("has been cleared")
     await audit.check(page, "start, check cleared")
 
-    # KNOWN APP VIOLATION (reported, not fixed here): axe "region" on the
-    # .nhsuk-back-link that layout.html renders outside every landmark; this
-    # fails until the back link sits inside a landmark.
     audit.assert_clean()
     # Every state above was really looked at (a walk that stops short fails).
     assert len(audit.checked) == 1 + 2 + 18 + 7 + 3, audit.checked
@@ -143,7 +140,6 @@ async def test_axe_on_the_blood_pressure_page_in_each_state(
     await expect(page.locator(".v5-reading")).to_have_count(2)
     await audit.check(page, "BP, complete")
 
-    # KNOWN APP VIOLATION (reported): axe "region" on .nhsuk-back-link, as above.
     audit.assert_clean()
     assert len(audit.checked) == 8, audit.checked
 
@@ -254,7 +250,5 @@ async def test_axe_on_declined_warning_and_timeout_pages(
     await expect(page.get_by_role("status")).to_contain_text("nobody touched the screen")
     await audit.check(page, "start, cleared after timeout")
 
-    # KNOWN APP VIOLATION (reported): axe "region" on .nhsuk-back-link of the
-    # question page under the warning, as above.
     audit.assert_clean()
     assert len(audit.checked) == 3, audit.checked

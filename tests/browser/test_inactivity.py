@@ -140,18 +140,6 @@ async def test_back_after_timeout_shows_nothing_of_the_previous_resident(
     screen.assert_nothing_went_wrong()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    # Only the assertion about the bug may fail; anything else is a real failure.
-    raises=AssertionError,
-    reason=(
-        "App bug in kiosk_app/web/static/kiosk.js startInactivityTimer: activity() hides the "
-        "warning on the tap's pointerdown/touchstart, so the click that ends the same tap "
-        "lands on whatever is under the button (the 'I'm still here' click handler never "
-        "runs). Fix: while the warning shows, ignore pointerdown/touchstart and close it "
-        "on click instead."
-    ),
-)
 async def test_still_here_tap_does_not_reach_the_page_underneath(
     kiosk: Callable[..., LiveKiosk], open_screen: OpenScreen
 ) -> None:

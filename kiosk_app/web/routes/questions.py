@@ -6,9 +6,10 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from kiosk_app.questionnaire import engine
-from kiosk_app.questionnaire.engine import Problem, Value
+from kiosk_app.questionnaire.engine import Problem
 from kiosk_app.questionnaire.schema import FieldSpec, Form, Step
 from kiosk_app.web.deps import SessionDep, StateDep, render
+from kiosk_app.web.filters import shown_value
 from kiosk_app.web.sessions import CheckSession
 from kiosk_app.web.state import KioskState
 
@@ -55,7 +56,9 @@ def render_step(
         if spec.id in by_field
     }
     unusual = {p.field_id for p in problems if p.code is engine.ProblemCode.UNUSUAL}
-    values: dict[str, str] = {spec.id: _shown(session.answers.get(spec.id)) for spec in step.fields}
+    values: dict[str, str] = {
+        spec.id: shown_value(session.answers.get(spec.id)) for spec in step.fields
+    }
     if raw is not None:
         values.update({k: v for k, v in raw.items() if k in values})
     return render(
@@ -69,14 +72,6 @@ def render_step(
         unusual=unusual,
         back_url=back or back_url(state.form, session, step.id),
     )
-
-
-def _shown(value: Value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 @router.get("")

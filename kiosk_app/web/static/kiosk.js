@@ -31,17 +31,22 @@ function startInactivityTimer(root) {
   }
 
   function activity() {
+    // While the warning shows, only "I'm still here" dismisses it: a tap that
+    // closed it on touch-down would let the same tap's click fall through to
+    // whatever control lies under the button.
+    if (!root.hidden) return;
     lastActivity = Date.now();
-    if (!root.hidden) {
-      root.hidden = true;
-    }
     ping();
   }
 
   for (const type of ["pointerdown", "keydown", "input", "scroll", "touchstart"]) {
     window.addEventListener(type, activity, { passive: true, capture: true });
   }
-  stillHere.addEventListener("click", () => { lastPing = 0; activity(); });
+  stillHere.addEventListener("click", () => {
+    root.hidden = true;
+    lastPing = 0;
+    activity();
+  });
 
   function tick() {
     const idle = Date.now() - lastActivity;
