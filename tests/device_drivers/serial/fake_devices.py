@@ -81,8 +81,11 @@ def point_link(link: Path, target: str) -> None:
 class PtyDevice:
     """A device on the master side of a fresh pty, reachable at ``link``."""
 
-    # Seconds between chunks when replies are dribbled out (split_writes).
-    CHUNK_GAP_S: Final = 0.003
+    # Replies dribbled out (split_writes): pieces of this many bytes, this
+    # far apart. 4 bytes per millisecond is about 40 kbaud: slower than a
+    # single write, fast enough not to pile up behind 10 ms polls.
+    CHUNK_BYTES: Final = 4
+    CHUNK_GAP_S: Final = 0.001
 
     def __init__(self, link: Path, *, split_writes: bool = False) -> None:
         self._loop = asyncio.get_running_loop()
@@ -114,9 +117,10 @@ class PtyDevice:
         if not self._split_writes:
             self._write(data)
             return
-        # One byte per write, spaced out, so the host sees a reply arrive in
-        # pieces across several reads.
-        self._outbox.extend(data[i : i + 1] for i in range(len(data)))
+        # Small pieces, spaced out, so the host sees a reply arrive across
+        # several reads, cut at every possible place over a measurement.
+        step = self.CHUNK_BYTES
+        self._outbox.extend(data[i : i + step] for i in range(0, len(data), step))
         if self._drain is None:
             self._drain = self._loop.call_soon(self._drain_one)
 
