@@ -86,6 +86,7 @@ from device_drivers.serial.transport import SerialPort
 _LOG = logging.getLogger(__name__)
 
 _R = TypeVar("_R", Ack, BPData, ReturnString)
+_BP_DATA_ATTEMPTS: Final = 3
 
 MODEL_NAMES: Final = {
     Model.ADVANTAGE: "SunTech Advantage",
@@ -100,8 +101,9 @@ class SunTechTimings:
     connect_timeout_s: float = 3.0
     # §4.1: "poll cuff pressure every 200 ms" (Appciton's timer is 200 ms).
     poll_interval_s: float = 0.2
-    # No valid frame for this long while we are asking = not answering.
-    # Five missed polls: one reply lost to line noise is not a timeout.
+    # How long to wait for a reply, and, while polling, how long without a
+    # single byte counts as "stopped answering": five missed polls, so one
+    # reply lost to line noise is not a timeout.
     reply_timeout_s: float = 1.0
     busy_retry_s: float = 0.5
     busy_retries: int = 5
@@ -290,6 +292,11 @@ class SunTechCuff:
         loop = asyncio.get_running_loop()
         cycle_deadline = loop.time() + timings.cycle_timeout_s
         heard_at = loop.time()
+        # Liveness counts bytes, not frames: a stray '>' whose length byte
+        # claims up to 67 bytes holds the real replies back until that many
+        # have followed it (framing.py), about 13 polls of 5-byte replies.
+        # The module is talking all the while and must not be aborted.
+        bytes_seen = self._port.bytes_received
         while True:
             self._send(Command.GET_CUFF_PRESSURE)
             next_poll = loop.time() + timings.poll_interval_s
@@ -308,6 +315,9 @@ class SunTechCuff:
                     return
                 elif isinstance(reply, Ack) and reply.code is AckCode.ABORTED:
                     raise _CycleFailedError(FailureReason.DEVICE_ERROR, "module aborted the cycle")
+            if self._port.bytes_received != bytes_seen:
+                bytes_seen = self._port.bytes_received
+                heard_at = loop.time()
             now = loop.time()
             if now - heard_at > timings.reply_timeout_s:
                 raise DeviceTimeoutError(f"no reply for {now - heard_at:.2f} s mid-measurement")
@@ -315,13 +325,18 @@ class SunTechCuff:
                 raise DeviceTimeoutError(f"cycle not over after {timings.cycle_timeout_s} s")
 
     async def _result(self, identity: _Identity) -> BloodPressureMeasured | MeasurementFailed:
-        # Ask twice: one reply lost to line noise should not lose a reading
-        # the resident sat through.
-        try:
-            reply, frame = await self._ask(Command.GET_BP_DATA, BPData)
-        except DeviceTimeoutError:
-            _LOG.info("%s: no BP data yet; asking again", self.name)
-            reply, frame = await self._ask(Command.GET_BP_DATA, BPData)
+        # Asked up to three times: a reply lost to line noise must not lose a
+        # reading the resident sat through, and a stray '>' claiming 67
+        # bytes (framing.py) is only ruled out once 67 bytes have followed
+        # it: three 24-byte replies.
+        for attempt in range(1, _BP_DATA_ATTEMPTS + 1):
+            try:
+                reply, frame = await self._ask(Command.GET_BP_DATA, BPData)
+                break
+            except DeviceTimeoutError:
+                if attempt == _BP_DATA_ATTEMPTS:
+                    raise
+                _LOG.info("%s: no BP data yet; asking again", self.name)
         try:
             event = to_event(reply, device=self.name)
         except ImplausibleReadingError as error:

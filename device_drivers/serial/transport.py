@@ -96,6 +96,7 @@ class FrameProtocol(asyncio.Protocol):
         self._changed = asyncio.Event()
         self._lost = False
         self._lost_because: Exception | None = None
+        self._bytes_received = 0
         self._closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
     @property
@@ -106,7 +107,12 @@ class FrameProtocol(asyncio.Protocol):
     def discarded_bytes(self) -> int:
         return self._packetizer.discarded_bytes
 
+    @property
+    def bytes_received(self) -> int:
+        return self._bytes_received
+
     def data_received(self, data: bytes) -> None:
+        self._bytes_received += len(data)
         frames = self._packetizer.feed(data)
         if frames:
             self._frames.extend(frames)
@@ -199,6 +205,16 @@ class SerialPort:
     def discarded_bytes(self) -> int:
         """Garbage bytes dropped by the framing on the current connection."""
         return 0 if self._protocol is None else self._protocol.discarded_bytes
+
+    @property
+    def bytes_received(self) -> int:
+        """Bytes received on the current connection, whole frames or not.
+
+        A device whose replies are held back by the framing (a stray start
+        marker claiming a long frame, framing.py) is still talking: drivers
+        compare this, not frames, to tell "slow" from "silent".
+        """
+        return 0 if self._protocol is None else self._protocol.bytes_received
 
     async def open(self, *, timeout_s: float) -> None:
         """Open the port unless it is open, retrying with ``backoff_for``.

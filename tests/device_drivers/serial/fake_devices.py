@@ -277,6 +277,10 @@ class SunTechBehaviour:
     silent_after_polls: int | None = None
     # Sent before every reply.
     noise: bytes = b""
+    # (command, n): before the n-th reply to that command, a stray '>' whose
+    # length byte claims the longest reply (67 bytes). The framing holds
+    # every reply behind it until 67 bytes have followed (framing.py).
+    stray_marker_at: tuple[Command, int] | None = None
 
 
 class FakeSunTech(PtyDevice):
@@ -300,6 +304,7 @@ class FakeSunTech(PtyDevice):
         self._measuring = False
         self._step = 0
         self._polls_answered = 0
+        self._answered: dict[Command, int] = {}
 
     @property
     def measuring(self) -> bool:
@@ -318,6 +323,9 @@ class FakeSunTech(PtyDevice):
                 self.abort_received.set()
             if self.silent or command is None:
                 continue
+            count = self._answered[command] = self._answered.get(command, 0) + 1
+            if self.behaviour.stray_marker_at == (command, count):
+                self.send(MODULE_START + bytes([MAX_REPLY_LENGTH]))
             self._answer(command)
 
     def _reply(self, frame: bytes) -> None:

@@ -193,6 +193,29 @@ async def test_garbage_between_replies_and_replies_in_pieces(link: Path) -> None
     assert events == [*DEFAULT_PRESSURES, READING]
 
 
+@pytest.mark.parametrize(
+    "where",
+    [(Command.GET_CUFF_PRESSURE, 4), (Command.GET_BP_DATA, 1)],
+    ids=["mid-poll", "before-bp-data"],
+)
+async def test_a_stray_marker_claiming_a_long_reply_delays_but_does_not_fail(
+    link: Path, where: tuple[Command, int]
+) -> None:
+    # Replies behind the stray '>' come out only once 67 bytes have followed
+    # it: ~13 polls at 30 ms, longer than the 0.2 s reply timeout. The module
+    # is still talking, so this is no timeout; the BP data is asked again.
+    module = FakeSunTech(link, SunTechBehaviour(stray_marker_at=where))
+    port = SerialPort(str(link), SUNTECH_ADVANTAGE)
+    timings = dataclasses.replace(FAST, poll_interval_s=0.03)
+    try:
+        async with SunTechCuff(port, timings=timings) as cuff:
+            events = await measure(cuff)
+    finally:
+        module.close()
+    assert events == [*DEFAULT_PRESSURES, READING]
+    assert Command.ABORT not in module.commands
+
+
 async def test_a_busy_module_is_asked_again(cuff: SunTechCuff, link: Path) -> None:
     module = FakeSunTech(link, SunTechBehaviour(busy_replies=2))
     try:
