@@ -17,7 +17,13 @@ class NoSessionError(Exception):
     """The request needs a check in progress and there is none (ended or timed out)."""
 
 
-def get_state(request: Request) -> KioskState:
+# The dependencies are ``async`` only so FastAPI runs them on the event loop:
+# they never block, and a sync dependency costs a threadpool hop per request.
+async def get_state(request: Request) -> KioskState:
+    return _state(request)
+
+
+def _state(request: Request) -> KioskState:
     state: KioskState = request.app.state.kiosk
     return state
 
@@ -25,14 +31,14 @@ def get_state(request: Request) -> KioskState:
 StateDep = Annotated[KioskState, Depends(get_state)]
 
 
-def get_check_session(request: Request, state: StateDep) -> CheckSession:
+async def get_check_session(request: Request, state: StateDep) -> CheckSession:
     session = state.sessions.get(request.cookies.get(SESSION_COOKIE))
     if session is None:
         raise NoSessionError
     return session
 
 
-def get_consented_session(
+async def get_consented_session(
     session: Annotated[CheckSession, Depends(get_check_session)],
 ) -> CheckSession:
     if not session.consented:
@@ -53,7 +59,7 @@ def render(
     **context: Any,
 ) -> HTMLResponse:
     """Render a page in the resident's language."""
-    state = get_state(request)
+    state = _state(request)
     lang = state.catalogs.languages.get(language) or state.catalogs.languages["en"]
     env = state.catalogs.environment(lang.code)
     html = env.get_template(template).render(

@@ -66,7 +66,7 @@ def _record(session: CheckSession, measured: BloodPressureMeasured) -> None:
 
 
 @router.get("", response_class=HTMLResponse)
-def show(
+async def show(
     request: Request, session: SessionDep, failed: FailureReason | None = None
 ) -> HTMLResponse:
     return render(
@@ -116,7 +116,7 @@ def _manual_step(state: StateDep) -> Step:
 
 
 @router.get("/manual", response_class=HTMLResponse)
-def manual_form(request: Request, state: StateDep, session: SessionDep) -> HTMLResponse:
+async def manual_form(request: Request, state: StateDep, session: SessionDep) -> HTMLResponse:
     return render_step(request, state, session, _manual_step(state), back=PAGE)
 
 
@@ -142,14 +142,14 @@ async def manual_entry(request: Request, state: StateDep, session: SessionDep) -
 
 
 @router.post("/done")
-def finish_readings(state: StateDep, session: SessionDep) -> Response:
+async def finish_readings(state: StateDep, session: SessionDep) -> Response:
     """Move on: the sequence is complete, or the resident chose to skip the rest."""
     session.done.add(STEP_ID)
     return RedirectResponse(where_next(state.form, session), status_code=303)
 
 
 @router.post("/restart")
-def restart_readings(session: SessionDep) -> Response:
+async def restart_readings(session: SessionDep) -> Response:
     session.bp_readings.clear()
     session.done.discard(STEP_ID)
     return RedirectResponse(PAGE, status_code=303)

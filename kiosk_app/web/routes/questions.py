@@ -75,7 +75,7 @@ def render_step(
 
 
 @router.get("")
-def resume(state: StateDep, session: SessionDep) -> Response:
+async def resume(state: StateDep, session: SessionDep) -> Response:
     return RedirectResponse(where_next(state.form, session), status_code=303)
 
 
@@ -88,7 +88,9 @@ def _visible_step(state: KioskState, session: CheckSession, step_id: str) -> Ste
 
 
 @router.get("/{step_id}", response_class=HTMLResponse)
-def show_step(request: Request, state: StateDep, session: SessionDep, step_id: str) -> Response:
+async def show_step(
+    request: Request, state: StateDep, session: SessionDep, step_id: str
+) -> Response:
     step = _visible_step(state, session, step_id)
     if step is None:
         return RedirectResponse(where_next(state.form, session), status_code=303)

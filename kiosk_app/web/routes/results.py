@@ -23,7 +23,7 @@ router = APIRouter(tags=["results"])
 
 
 @router.get("/review", response_class=HTMLResponse)
-def review(request: Request, state: StateDep, session: SessionDep) -> Response:
+async def review(request: Request, state: StateDep, session: SessionDep) -> Response:
     if session.result is not None:
         return RedirectResponse("/results", status_code=303)
     if engine.first_incomplete(state.form, session.answers, session.done) is not None:
@@ -41,7 +41,7 @@ def review(request: Request, state: StateDep, session: SessionDep) -> Response:
 
 
 @router.post("/submit")
-def submit(state: StateDep, session: SessionDep) -> Response:
+async def submit(state: StateDep, session: SessionDep) -> Response:
     if session.result is None:
         if engine.first_incomplete(state.form, session.answers, session.done) is not None:
             return RedirectResponse(where_next(state.form, session), status_code=303)
@@ -50,8 +50,10 @@ def submit(state: StateDep, session: SessionDep) -> Response:
         answers = build_check_answers(relevant, session.bp_readings)
         result = score_check(answers)
         # ... imperative shell: the record is durable *before* results show.
+        # Written on the event loop on purpose: one short local commit, and no
+        # other resident's request can interleave with this one.
         with Session(state.engine) as db:
-            row = crud.store_completed_check(
+            record_id = crud.store_completed_check(
                 session=db,
                 record=CheckRecordBase(
                     site_id=state.settings.site_id,
@@ -63,7 +65,7 @@ def submit(state: StateDep, session: SessionDep) -> Response:
                 ),
                 completed_at=datetime.now(UTC),
             )
-        session.result, session.record_id = result, row.id
+        session.result, session.record_id = result, record_id
     target = "/results/urgent" if session.result.needs_urgent_page else "/results"
     return RedirectResponse(target, status_code=303)
 
@@ -75,14 +77,14 @@ def _result_or_review(session: SessionDep) -> Response | None:
 
 
 @router.get("/results/urgent", response_class=HTMLResponse)
-def urgent(request: Request, session: SessionDep) -> Response:
+async def urgent(request: Request, session: SessionDep) -> Response:
     return _result_or_review(session) or render(
         request, "urgent.html", language=session.language, result=session.result
     )
 
 
 @router.get("/results", response_class=HTMLResponse)
-def results(request: Request, session: SessionDep) -> Response:
+async def results(request: Request, session: SessionDep) -> Response:
     return _result_or_review(session) or render(
         request, "results.html", language=session.language, result=session.result, t=result_text
     )

@@ -26,7 +26,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @router.get("/", response_class=HTMLResponse)
-def start_page(
+async def start_page(
     request: Request, state: StateDep, lang: str | None = None, cleared: EndReason | None = None
 ) -> HTMLResponse:
     language = lang if lang in state.catalogs.languages else state.settings.default_language
@@ -34,7 +34,7 @@ def start_page(
 
 
 @router.post("/start")
-def start_check(
+async def start_check(
     state: StateDep, request: Request, language: Annotated[str, Form()] = "en"
 ) -> Response:
     # A new person: forget anything a previous session left behind.
@@ -48,12 +48,14 @@ def start_check(
 
 
 @router.get("/consent", response_class=HTMLResponse)
-def consent_page(request: Request, session: NewSessionDep, error: bool = False) -> HTMLResponse:
+async def consent_page(
+    request: Request, session: NewSessionDep, error: bool = False
+) -> HTMLResponse:
     return render(request, "consent.html", language=session.language, error=error)
 
 
 @router.post("/consent")
-def give_consent(
+async def give_consent(
     request: Request,
     state: StateDep,
     session: NewSessionDep,
@@ -72,7 +74,9 @@ def give_consent(
 
 
 @router.get("/language/{code}")
-def change_language(request: Request, state: StateDep, code: str, next: str = "/") -> Response:
+async def change_language(
+    request: Request, state: StateDep, code: str, next: str = "/"
+) -> Response:
     """Switch language on any page; every answer stays where it was."""
     if code not in state.catalogs.languages:
         return _see_other(_safe_next(next))
@@ -84,13 +88,13 @@ def change_language(request: Request, state: StateDep, code: str, next: str = "/
 
 
 @router.post("/session/keepalive", status_code=204)
-def keep_alive(session: NewSessionDep) -> Response:
+async def keep_alive(session: NewSessionDep) -> Response:
     # Reading the session through the dependency already marked it as seen.
     return Response(status_code=204)
 
 
 @router.post("/session/end")
-def end_session(
+async def end_session(
     request: Request, state: StateDep, reason: Annotated[EndReason, Form()] = "finish"
 ) -> Response:
     state.sessions.end(request.cookies.get(SESSION_COOKIE))
