@@ -1,10 +1,11 @@
 """The resident's check in progress, held in memory only.
 
 Nothing a resident types is written to disk until the check is complete and
-stored as a record. Every handler that touches a session is ``async``, so all
-session changes happen on the one event loop thread, never concurrently. The session lives in this process: when the resident
+stored as a record. The session lives in this process: when the resident
 finishes, walks away, or the kiosk restarts, it is gone. A kiosk runs one
-server process, so one in-memory store is the whole truth.
+server process, so one in-memory store is the whole truth, and every handler
+that touches a session is ``async``: all changes happen on the one event-loop
+thread, never concurrently.
 """
 
 from __future__ import annotations
