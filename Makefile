@@ -56,6 +56,7 @@ test-deps:
 	@missing=""; \
 	command -v chromium > /dev/null || missing="$$missing chromium"; \
 	command -v dbus-daemon > /dev/null || missing="$$missing dbus"; \
+	command -v pg_ctl > /dev/null || [ -x /usr/lib/postgresql/15/bin/pg_ctl ] || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing Debian packages:$$missing"; \
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing > /dev/null; fi

@@ -1,0 +1,1 @@
+"""The upstream receiving service: verifies, stores and exports sealed Vital 5 records."""
