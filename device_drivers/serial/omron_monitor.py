@@ -68,15 +68,13 @@ class OmronMonitor:
         connect_timeout_s: float = 3.0,
         result_timeout_s: float = DEFAULT_RESULT_TIMEOUT_S,
     ) -> None:
+        # A plain attribute, as kiosk_app's BloodPressureDriver protocol asks.
+        self.name = port.profile.name
         self._port = port
         self._device_model = device_model
         self._connect_timeout_s = connect_timeout_s
         self._result_timeout_s = result_timeout_s
         self._lock = asyncio.Lock()
-
-    @property
-    def name(self) -> str:
-        return self._port.profile.name
 
     @property
     def port(self) -> SerialPort:

@@ -136,15 +136,13 @@ class SunTechCuff:
     """
 
     def __init__(self, port: SerialPort, *, timings: SunTechTimings | None = None) -> None:
+        # A plain attribute, as kiosk_app's BloodPressureDriver protocol asks.
+        self.name = port.profile.name
         self._port = port
         self._timings = timings or SunTechTimings()
         self._lock = asyncio.Lock()
         self._identity: _Identity | None = None
         self._identified_connection = -1
-
-    @property
-    def name(self) -> str:
-        return self._port.profile.name
 
     @property
     def port(self) -> SerialPort:

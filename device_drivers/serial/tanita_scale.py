@@ -41,14 +41,12 @@ class TanitaScale:
         connect_timeout_s: float = 3.0,
         weigh_timeout_s: float = DEFAULT_WEIGH_TIMEOUT_S,
     ) -> None:
+        # A plain attribute, like the blood-pressure drivers' name.
+        self.name = port.profile.name
         self._port = port
         self._connect_timeout_s = connect_timeout_s
         self._weigh_timeout_s = weigh_timeout_s
         self._lock = asyncio.Lock()
-
-    @property
-    def name(self) -> str:
-        return self._port.profile.name
 
     @property
     def port(self) -> SerialPort:
