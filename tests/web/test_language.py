@@ -72,3 +72,14 @@ async def test_the_next_resident_starts_in_the_default_language(client: httpx.As
     await start(client, language="es")
     await client.post("/session/end", data={"reason": "finish"})
     assert "Check your health in about 10 minutes" in (await client.get("/")).text
+
+
+async def test_the_language_page_returns_to_where_the_resident_was(
+    client: httpx.AsyncClient,
+) -> None:
+    url = await start(client)
+    await client.post(url, data={"age": "47"})
+    page = await client.get("/language", params={"next": "/check/sex"})
+    assert page.status_code == 200
+    assert 'href="/language/es?next=/check/sex"' in page.text
+    assert location(await client.get("/language/es", params={"next": "/check/sex"})) == "/check/sex"

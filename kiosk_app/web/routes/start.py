@@ -73,6 +73,16 @@ async def give_consent(
     return render(request, "consent.html", language=session.language, error=True, status_code=400)
 
 
+@router.get("/language", response_class=HTMLResponse)
+async def language_page(request: Request, state: StateDep, next: str = "/") -> HTMLResponse:
+    """Every language by its own name; choosing one returns to ``next``."""
+    session = state.sessions.get(request.cookies.get(SESSION_COOKIE))
+    language = session.language if session else state.settings.default_language
+    return render(
+        request, "language.html", language=language, next=_safe_next(next), personal=bool(session)
+    )
+
+
 @router.get("/language/{code}")
 async def change_language(
     request: Request, state: StateDep, code: str, next: str = "/"
