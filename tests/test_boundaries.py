@@ -46,6 +46,8 @@ REQUIRED_PURE = (
     "ble/quirks.py",
     "ble/to_events.py",
     "ble/clock.py",
+    "ble/known_devices.py",
+    "ble/reading_filter.py",
     "plausibility.py",
     "events.py",
     "serial/framing.py",

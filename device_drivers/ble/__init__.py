@@ -1,7 +1,9 @@
 """Bluetooth LE cuffs: sans-I/O parsers for the Blood Pressure Service.
 
-Everything here is pure (bytes in, frozen values out); the bleak transport
-that feeds these parsers lives elsewhere. Byte layouts: docs/wire-format-bps.md.
+Everything exported here is pure (bytes in, frozen values out): the parsers
+and reading_filter.py's decisions about readings. The bleak side,
+gatt_client.py and session.py, is imported by its own path, so importing
+this package never imports bleak. Byte layouts: docs/wire-format-bps.md.
 """
 
 from device_drivers.ble.bp_measurement import (
@@ -37,6 +39,23 @@ from device_drivers.ble.ieee11073 import (
     read_sfloat,
 )
 from device_drivers.ble.quirks import QUIRKS, FrameQuirk, select_quirk
+from device_drivers.ble.reading_filter import (
+    Collected,
+    CuffIdentity,
+    ReadingWindow,
+    ReceivedReading,
+    Stamp,
+    backoff_for,
+    is_bp_cuff,
+    is_repeat,
+    newest,
+    provenance_for,
+    reading_key,
+    reason_for,
+    receive_reading,
+    settle,
+    stamp_reading,
+)
 from device_drivers.ble.to_events import BpsEvent, BpsProvenance, failure_reason, to_event
 
 __all__ = [
@@ -53,24 +72,39 @@ __all__ = [
     "BpsFrame",
     "BpsProvenance",
     "BytesLike",
+    "Collected",
+    "CuffIdentity",
     "DeviceTimestamp",
     "FrameQuirk",
     "MeasurementStatus",
     "PressureUnit",
     "PulseRateRange",
+    "ReadingWindow",
+    "ReceivedReading",
     "SpecialValue",
+    "Stamp",
+    "backoff_for",
     "decode_bps_frame",
     "decode_float",
     "decode_sfloat",
     "encode_sfloat",
     "expected_length",
     "failure_reason",
+    "is_bp_cuff",
+    "is_repeat",
+    "newest",
     "parse_bp_feature",
     "parse_bp_measurement",
     "parse_intermediate_cuff_pressure",
+    "provenance_for",
     "read_date_time",
     "read_sfloat",
+    "reading_key",
+    "reason_for",
+    "receive_reading",
     "select_quirk",
+    "settle",
+    "stamp_reading",
     "to_event",
     "to_mmhg",
 ]

@@ -1,15 +1,22 @@
 """Bluetooth blood-pressure cuffs we know by advertised name, as data.
 
-Most cuffs advertise the Blood Pressure service 0x1810 and are found by it.
-Some do not put it in every advertisement (an A&D UA-651BLE that is already
-bonded "only reveals its name", bp-devices.md §3.2), so the scan also
-accepts these names. Each entry says what the session must do for the model.
-Adding a model: one ``CuffModel`` with its source.
+Most cuffs advertise the Blood Pressure service 0x1810
+(``BLOOD_PRESSURE_SERVICE``) and are found by it. Some do not put it in
+every advertisement (an A&D UA-651BLE that is already bonded "only reveals
+its name", bp-devices.md §3.2), so the scan also accepts these names.
+Each entry says what the session must do for the model, and names it in a
+reading's provenance (``description``). Adding a model: one ``CuffModel``
+with its source.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+# The Blood Pressure service 0x1810 in the 128-bit form bleak reports. Kept
+# here, with the names, so the pure scan filter needs no bleak import;
+# gatt_client.py re-exports it with the other Bluetooth SIG UUIDs.
+BLOOD_PRESSURE_SERVICE = "00001810-0000-1000-8000-00805f9b34fb"
 
 # A&D's vendor service and "send all data" command (bp-devices.md §3.2,
 # obniz UA651BLE: written before the Date Time and the 0x2A35 subscription).
@@ -26,6 +33,11 @@ class CuffModel:
     # A vendor write the cuff needs before it sends readings: (characteristic, bytes).
     setup_write: tuple[str, bytes] | None
     source: str
+
+    @property
+    def description(self) -> str:
+        """Vendor and model, as stored in a reading's provenance."""
+        return f"{self.vendor} {self.model}"
 
 
 KNOWN_CUFFS: tuple[CuffModel, ...] = (

@@ -1,250 +1,53 @@
-"""Fault injection for the BLE session, with a fake client and scanner.
+"""Fault injection for the BLE session: failures a real cuff shows in the wild (§6).
 
-The session takes a scanner and a client factory; here both are fakes that
-play a scripted cuff (``FakeCuff``), so every failure a real cuff shows in
-the wild (bp-devices.md §6) can be staged exactly: a link that drops
-mid-transfer, a cuff that sends nothing until bonded, a replayed memory
-full of duplicates, a clock from the year 2000, readings from before the
-check, nothing in range. ``sleep`` is injected too, so no test waits for
-real back-off or silence windows; each records what it was asked to wait.
+Each is staged with the scripted fake of ble_sim/fake_cuff.py. The cuff's
+clock, time stamps and duplicates are tested in test_ble_clock.py.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
 import pytest
 from bleak.backends.device import BLEDevice
-from bleak.backends.scanner import AdvertisementData
 from bleak.exc import BleakError
 
 from device_drivers.ble.clock import current_time_bytes, date_time_bytes
-from device_drivers.ble.known_devices import AND_CONFIG_CHARACTERISTIC, AND_SEND_ALL_COMMAND
-from device_drivers.ble.session import (
+from device_drivers.ble.gatt_client import (
     BLOOD_PRESSURE_MEASUREMENT,
     BLOOD_PRESSURE_SERVICE,
     CURRENT_TIME,
     DATE_TIME,
+    FIRMWARE_REVISION,
     INTERMEDIATE_CUFF_PRESSURE,
-    BleBloodPressureCuff,
-    BleClient,
-    BleCuffConfig,
-    DeviceFilter,
     NotifyCallback,
-    Stamp,
-    backoff_for,
-    is_bp_cuff,
-    stamp_reading,
 )
+from device_drivers.ble.known_devices import AND_CONFIG_CHARACTERISTIC, AND_SEND_ALL_COMMAND
+from device_drivers.ble.reading_filter import backoff_for, is_bp_cuff
+from device_drivers.ble.session import BleCuffConfig
 from device_drivers.events import (
     BloodPressureMeasured,
     CuffPressure,
-    DeviceEvent,
     FailureReason,
     MeasurementFailed,
+    Provenance,
 )
 from tests.device_drivers.ble_sim import cuff_pressure_frame, measurement_frame
-
-KIOSK_NOW = datetime(2026, 3, 2, 10, 15, 30)
-CHECK_START = KIOSK_NOW - timedelta(minutes=10)
-NAME = "Vital5 Fake BPM"
-ADDRESS = "AA:BB:CC:00:11:22"
-BPS_CHARACTERISTICS: dict[str, list[str]] = {
-    BLOOD_PRESSURE_MEASUREMENT: ["indicate"],
-    INTERMEDIATE_CUFF_PRESSURE: ["notify"],
-}
-WITH_CURRENT_TIME = {**BPS_CHARACTERISTICS, CURRENT_TIME: ["read", "write"]}
-NAN_FRAME = bytes.fromhex("1e ff07 ff07 ff07 ea07 0302 0a0f 00 ff07 01 0000")
-
-
-def frame(systolic: int, diastolic: int, pulse: int, taken_at: datetime | None) -> bytes:
-    return measurement_frame(systolic, diastolic, pulse, taken_at)
-
-
-# -- the fake cuff and its bleak-shaped client ---------------------------------
-
-
-@dataclass(frozen=True)
-class FakeCharacteristic:
-    uuid: str
-    properties: list[str]
-
-
-class FakeServices:
-    def __init__(self, characteristics: dict[str, list[str]]) -> None:
-        self._characteristics = characteristics
-
-    def get_characteristic(self, specifier: str, /) -> FakeCharacteristic | None:
-        properties = self._characteristics.get(specifier)
-        return None if properties is None else FakeCharacteristic(specifier, properties)
-
-
-@dataclass
-class FakeCuff:
-    """What the cuff does; ``on_subscribed`` runs when 0x2A35 is enabled."""
-
-    characteristics: dict[str, list[str]] = field(default_factory=lambda: dict(WITH_CURRENT_TIME))
-    clock: datetime | None = KIOSK_NOW  # what a clock read returns
-    requires_bond: bool = False
-    connect_failures: int = 0
-    subscribe_refusals: int = 0
-    on_subscribed: Callable[[FakeClient], None] = lambda client: None
-    # What happened, in order: ("connect",), ("write", uuid, data), ...
-    log: list[tuple[Any, ...]] = field(default_factory=list)
-    paired: bool = False
-
-    def ops(self, name: str) -> list[tuple[Any, ...]]:
-        return [entry for entry in self.log if entry[0] == name]
-
-
-class FakeClient:
-    def __init__(self, cuff: FakeCuff, on_disconnect: Callable[[], None]) -> None:
-        self.cuff = cuff
-        self._on_disconnect = on_disconnect
-        self._connected = False
-        self._callbacks: dict[str, NotifyCallback] = {}
-
-    @property
-    def is_connected(self) -> bool:
-        return self._connected
-
-    @property
-    def services(self) -> FakeServices:
-        return FakeServices(self.cuff.characteristics)
-
-    async def connect(self) -> None:
-        self.cuff.log.append(("connect",))
-        if self.cuff.connect_failures:
-            self.cuff.connect_failures -= 1
-            raise BleakError("le-connection-abort-by-local")
-        self._connected = True
-
-    async def disconnect(self) -> None:
-        self.cuff.log.append(("disconnect",))
-        self.drop_link()
-
-    async def pair(self) -> None:
-        self.cuff.log.append(("pair",))
-        self.cuff.paired = True
-
-    async def read_gatt_char(self, char_specifier: str, /) -> bytearray:
-        self.cuff.log.append(("read", char_specifier))
-        if self.cuff.clock is None:
-            raise BleakError("Read not permitted")
-        return bytearray(current_time_bytes(self.cuff.clock))
-
-    async def write_gatt_char(self, char_specifier: str, data: bytes, response: bool, /) -> None:
-        self.cuff.log.append(("write", char_specifier, bytes(data)))
-
-    async def start_notify(self, char_specifier: str, callback: NotifyCallback, /) -> None:
-        self.cuff.log.append(("start_notify", char_specifier))
-        if char_specifier == BLOOD_PRESSURE_MEASUREMENT and self.cuff.subscribe_refusals:
-            self.cuff.subscribe_refusals -= 1
-            raise BleakError("ATT error 0x0e: unlikely error")
-        self._callbacks[char_specifier] = callback
-        if char_specifier == BLOOD_PRESSURE_MEASUREMENT:
-            self.cuff.on_subscribed(self)
-
-    # -- what the scripted cuff does with the link --
-
-    def indicate(self, data: bytes) -> None:
-        # A cuff that wants a bond stays silent towards a stranger (§6).
-        if self.cuff.requires_bond and not self.cuff.paired:
-            return
-        self._callbacks[BLOOD_PRESSURE_MEASUREMENT](None, bytearray(data))
-
-    def notify_cuff(self, data: bytes) -> None:
-        self._callbacks[INTERMEDIATE_CUFF_PRESSURE](None, bytearray(data))
-
-    def drop_link(self) -> None:
-        if self._connected:
-            self._connected = False
-            self._on_disconnect()
-
-
-def sends(*frames: bytes, then_drop: bool = False) -> Callable[[FakeClient], None]:
-    """A cuff that sends these 0x2A35 frames as soon as it is subscribed."""
-
-    def script(client: FakeClient) -> None:
-        for data in frames:
-            client.indicate(data)
-        if then_drop:
-            client.drop_link()
-
-    return script
-
-
-@dataclass
-class Kiosk:
-    """The session under test, wired to a fake cuff, clock and sleep."""
-
-    cuff: FakeCuff
-    config: BleCuffConfig = field(default_factory=BleCuffConfig)
-    name: str = NAME
-    now: datetime = KIOSK_NOW
-    visible: bool = True
-    scan_error: Exception | None = None
-    client_class: type[FakeClient] = FakeClient
-    slept: list[float] = field(default_factory=list)
-    scans: int = 0
-    clients: list[FakeClient] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.session = BleBloodPressureCuff(
-            self.config,
-            scanner=self.scan,
-            client_factory=self.make_client,
-            now=lambda: self.now,
-            sleep=self.sleep,
-        )
-
-    async def scan(self, matches: DeviceFilter, timeout_s: float) -> BLEDevice | None:
-        self.scans += 1
-        if self.scan_error is not None:
-            raise self.scan_error
-        if not self.visible:
-            return None
-        device = BLEDevice(ADDRESS, self.name, details=None)
-        advertisement = AdvertisementData(
-            local_name=self.name,
-            manufacturer_data={},
-            service_data={},
-            service_uuids=[BLOOD_PRESSURE_SERVICE],
-            tx_power=None,
-            rssi=-60,
-            platform_data=(),
-        )
-        return device if matches(device, advertisement) else None
-
-    def make_client(self, device: BLEDevice, on_disconnect: Callable[[], None]) -> BleClient:
-        client = self.client_class(self.cuff, on_disconnect)
-        self.clients.append(client)
-        return client
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        await asyncio.sleep(0)
-
-    async def measure(self, since: datetime | None = CHECK_START) -> list[DeviceEvent]:
-        return [event async for event in self.session.measure(since=since)]
-
-
-def reading(systolic: int, diastolic: int, pulse: int) -> BloodPressureMeasured:
-    return BloodPressureMeasured(systolic, diastolic, pulse, False, NAME)
-
-
-def failed(reason: FailureReason) -> MeasurementFailed:
-    return MeasurementFailed(reason, NAME)
-
-
-def kept_events(kiosk: Kiosk) -> list[BloodPressureMeasured | MeasurementFailed]:
-    """The readings the last measurement kept, in arrival order."""
-    return [r.event for r in kiosk.session.last_readings]
-
+from tests.device_drivers.ble_sim.fake_cuff import (
+    ADDRESS,
+    BPS_CHARACTERISTICS,
+    KIOSK_NOW,
+    NAN_FRAME,
+    WITH_CURRENT_TIME,
+    FakeClient,
+    FakeCuff,
+    Kiosk,
+    advertisement,
+    failed,
+    frame,
+    reading,
+    sends,
+)
 
 # -- the happy path, as a baseline ---------------------------------------------
 
@@ -376,163 +179,6 @@ async def test_a_known_model_is_paired_and_set_up_as_its_vendor_requires() -> No
     ]
 
 
-async def test_a_read_only_current_time_falls_back_to_writing_date_time() -> None:
-    # CTS write support is optional (§1.8); the clock is then set through 0x2A08.
-    cuff = FakeCuff(
-        characteristics={
-            **BPS_CHARACTERISTICS,
-            CURRENT_TIME: ["read", "notify"],
-            DATE_TIME: ["write"],
-        },
-        clock=KIOSK_NOW + timedelta(minutes=20),
-        on_subscribed=sends(frame(126, 80, 66, KIOSK_NOW)),
-    )
-    kiosk = Kiosk(cuff)
-
-    assert await kiosk.measure() == [reading(126, 80, 66)]
-    assert cuff.ops("read") == [("read", CURRENT_TIME)]
-    assert cuff.ops("write") == [("write", DATE_TIME, date_time_bytes(KIOSK_NOW))]
-    assert kiosk.session.last_clock_offset == timedelta(minutes=20)
-
-
-async def test_setting_the_clock_can_be_turned_off() -> None:
-    cuff = FakeCuff(on_subscribed=sends(frame(126, 80, 66, KIOSK_NOW)))
-    kiosk = Kiosk(cuff, BleCuffConfig(set_clock=False))
-
-    assert await kiosk.measure() == [reading(126, 80, 66)]
-    assert cuff.ops("write") == []
-
-
-async def test_a_refused_clock_write_is_not_fatal() -> None:
-    class StubbornClient(FakeClient):
-        async def write_gatt_char(
-            self, char_specifier: str, data: bytes, response: bool, /
-        ) -> None:
-            raise BleakError("ATT error 0x03: write not permitted")
-
-    cuff = FakeCuff(on_subscribed=sends(frame(126, 80, 66, KIOSK_NOW)))
-    kiosk = Kiosk(cuff, client_class=StubbornClient)
-
-    assert await kiosk.measure() == [reading(126, 80, 66)]
-
-
-# -- the stored-readings burst -----------------------------------------------------
-
-
-async def test_a_replayed_burst_is_de_duplicated_and_the_newest_reported() -> None:
-    earlier = frame(140, 92, 77, KIOSK_NOW - timedelta(minutes=4))
-    latest = frame(133, 86, 72, KIOSK_NOW - timedelta(seconds=20))
-    # Interrupted and resent, as A&D's "send all data" may do (§3.2 inference).
-    cuff = FakeCuff(on_subscribed=sends(earlier, latest, earlier, latest, latest))
-    kiosk = Kiosk(cuff)
-
-    assert await kiosk.measure() == [reading(133, 86, 72)]
-    assert kept_events(kiosk) == [
-        reading(140, 92, 77),
-        reading(133, 86, 72),
-    ]
-
-    # The next measurement: the cuff replays its memory again, then a new reading.
-    kiosk.now = later = KIOSK_NOW + timedelta(minutes=3)
-    cuff.on_subscribed = sends(earlier, latest, frame(129, 84, 70, later))
-
-    assert await kiosk.measure() == [reading(129, 84, 70)]
-    assert kept_events(kiosk) == [reading(129, 84, 70)]
-
-
-async def test_identical_values_at_different_times_are_two_readings() -> None:
-    first = frame(125, 80, 70, KIOSK_NOW - timedelta(minutes=2))
-    second = frame(125, 80, 70, KIOSK_NOW)
-    kiosk = Kiosk(FakeCuff(on_subscribed=sends(first, second)))
-
-    await kiosk.measure()
-
-    assert len(kiosk.session.last_readings) == 2
-
-
-# -- clocks and the start of the check -------------------------------------------------
-
-
-async def test_a_wrong_device_clock_falls_back_to_receive_time() -> None:
-    # Battery changed: the cuff's clock restarted at 2000-01-01 (§1.5, §6).
-    device_now = datetime(2000, 1, 1, 0, 12, 0)
-    taken = device_now - timedelta(seconds=40)  # just before it connected
-    cuff = FakeCuff(
-        clock=device_now,
-        on_subscribed=sends(
-            frame(150, 95, 80, device_now - timedelta(hours=3)),  # an old one: dropped
-            frame(138, 89, 74, taken),
-        ),
-    )
-    kiosk = Kiosk(cuff)
-
-    assert await kiosk.measure(since=None) == [reading(138, 89, 74)]
-
-    (kept,) = kiosk.session.last_readings
-    assert kept.stamp == Stamp(
-        recorded_at=KIOSK_NOW,  # the kiosk's receive time…
-        device_time=taken,  # …with the device's time kept as metadata
-        device_clock_trusted=False,
-        estimated_at=KIOSK_NOW - timedelta(seconds=40),
-    )
-    assert kept.provenance.device_timestamp is not None
-    assert kiosk.session.last_clock_offset == device_now - KIOSK_NOW
-    # …and the clock was put right for next time.
-    assert cuff.ops("write") == [("write", CURRENT_TIME, current_time_bytes(KIOSK_NOW))]
-
-
-async def test_an_unreadable_wrong_clock_still_gives_a_reading_stamped_on_arrival() -> None:
-    taken = datetime(2044, 6, 1, 8, 0, 0)  # a Visomat-style unset clock (§1.5)
-    cuff = FakeCuff(
-        characteristics={**BPS_CHARACTERISTICS, CURRENT_TIME: ["write"]},
-        on_subscribed=sends(frame(119, 78, 61, taken)),
-    )
-    kiosk = Kiosk(cuff)
-
-    assert await kiosk.measure() == [reading(119, 78, 61)]
-    (kept,) = kiosk.session.last_readings
-    assert (kept.stamp.recorded_at, kept.stamp.device_time) == (KIOSK_NOW, taken)
-    assert not kept.stamp.device_clock_trusted
-    assert cuff.ops("read") == []
-
-
-async def test_readings_from_before_the_check_are_discarded() -> None:
-    cuff = FakeCuff(
-        on_subscribed=sends(
-            frame(160, 100, 88, KIOSK_NOW - timedelta(days=1)),  # yesterday's resident
-            frame(145, 93, 79, CHECK_START - timedelta(minutes=1)),  # just before this check
-        )
-    )
-    kiosk = Kiosk(cuff)
-
-    # Only old readings: the session keeps waiting for the resident's own, then gives up.
-    assert await kiosk.measure() == [failed(FailureReason.TIMEOUT)]
-    assert kiosk.session.last_readings == ()
-
-    cuff.on_subscribed = sends(
-        frame(160, 100, 88, KIOSK_NOW - timedelta(days=1)),
-        frame(126, 81, 67, KIOSK_NOW - timedelta(seconds=30)),
-    )
-    assert await kiosk.measure() == [reading(126, 81, 67)]
-    assert kept_events(kiosk) == [reading(126, 81, 67)]
-
-
-async def test_by_default_the_check_starts_when_measure_is_called() -> None:
-    before = frame(150, 90, 70, KIOSK_NOW - timedelta(minutes=2))
-    kiosk = Kiosk(FakeCuff(on_subscribed=sends(before)))
-
-    assert await kiosk.measure(since=None) == [failed(FailureReason.TIMEOUT)]
-
-
-async def test_a_reading_without_a_time_stamp_counts_as_received_now() -> None:
-    kiosk = Kiosk(FakeCuff(on_subscribed=sends(frame(117, 76, 58, None))))
-
-    assert await kiosk.measure() == [reading(117, 76, 58)]
-    (kept,) = kiosk.session.last_readings
-    assert kept.stamp.recorded_at == KIOSK_NOW
-    assert kept.stamp.device_time is None
-
-
 # -- not found, connect retries, subscription retry --------------------------------------
 
 
@@ -626,6 +272,33 @@ async def test_one_bad_frame_does_not_spoil_a_good_reading() -> None:
     assert await kiosk.measure() == [reading(120, 80, 70)]
 
 
+# -- provenance --------------------------------------------------------------------------
+
+
+async def test_a_reading_carries_where_it_came_from() -> None:
+    taken = KIOSK_NOW - timedelta(seconds=30)
+    sent = measurement_frame(128, 83, 71, taken, status=0x0024)  # irregular pulse, bad position
+    cuff = FakeCuff(
+        characteristics={**WITH_CURRENT_TIME, FIRMWARE_REVISION: ["read"]},
+        firmware=b"2.1.0\x00",  # NUL-padded, as some cuffs send it
+        on_subscribed=sends(sent),
+    )
+    kiosk = Kiosk(cuff, name="A&D_UA-651BLE_1A2B3C")
+
+    (event,) = [event async for event in kiosk.session.measure()]
+
+    assert isinstance(event, BloodPressureMeasured)
+    assert event.provenance == Provenance(
+        device_model="A&D Medical UA-651BLE",  # known_devices.py, not the advertised name
+        device_id=ADDRESS,
+        firmware="2.1.0",
+        device_time=taken,  # the cuff's own stamp, as sent
+        status_bits=0x0024,
+        raw_frame_hex=sent.hex(),
+    )
+    assert (event.systolic, event.irregular_pulse) == (128, True)
+
+
 # -- the pure pieces -----------------------------------------------------------------
 
 
@@ -634,10 +307,6 @@ def test_backoff_doubles_up_to_its_cap() -> None:
     assert backoff_for(3, base_s=0.1, cap_s=0.25) == 0.25
     with pytest.raises(ValueError, match="from 1"):
         backoff_for(0)
-
-
-def _advert(name: str | None, uuids: Sequence[str]) -> AdvertisementData:
-    return AdvertisementData(name, {}, {}, list(uuids), None, -70, ())
 
 
 @pytest.mark.parametrize(
@@ -656,58 +325,4 @@ def test_which_advertisements_are_a_cuff(
     name: str | None, uuids: list[str], address: str | None, expected: bool
 ) -> None:
     device = BLEDevice(ADDRESS, name, details=None)
-    assert is_bp_cuff(device, _advert(name, uuids), address=address) is expected
-
-
-TOLERANCE = timedelta(minutes=5)
-SINCE = KIOSK_NOW - timedelta(minutes=1)
-
-
-@pytest.mark.parametrize(
-    ("device_time", "offset", "expected"),
-    [
-        # No time stamp: counts as received now.
-        (None, None, Stamp(KIOSK_NOW, None, False, KIOSK_NOW)),
-        # Device clock agrees with ours: its time is used…
-        (
-            KIOSK_NOW - timedelta(seconds=30),
-            timedelta(0),
-            Stamp(
-                KIOSK_NOW - timedelta(seconds=30),
-                KIOSK_NOW - timedelta(seconds=30),
-                True,
-                KIOSK_NOW - timedelta(seconds=30),
-            ),
-        ),
-        # …and a reading from before the check is dropped.
-        (KIOSK_NOW - timedelta(minutes=3), None, None),
-        # Clock was right at connect: a far-off reading is simply old.
-        (KIOSK_NOW - timedelta(hours=2), timedelta(seconds=2), None),
-        # Clock known 10 years slow: corrected, stamped on arrival, device time kept.
-        (
-            KIOSK_NOW - timedelta(days=3652, seconds=20),
-            -timedelta(days=3652),
-            Stamp(
-                KIOSK_NOW,
-                KIOSK_NOW - timedelta(days=3652, seconds=20),
-                False,
-                KIOSK_NOW - timedelta(seconds=20),
-            ),
-        ),
-        # …and its corrected time can still predate the check.
-        (KIOSK_NOW - timedelta(days=3652, hours=1), -timedelta(days=3652), None),
-        # Clock unreadable and far off: kept, stamped on arrival (§6).
-        (
-            datetime(2000, 1, 1),
-            None,
-            Stamp(KIOSK_NOW, datetime(2000, 1, 1), False, datetime(2000, 1, 1)),
-        ),
-    ],
-)
-def test_stamp_reading(
-    device_time: datetime | None, offset: timedelta | None, expected: Stamp | None
-) -> None:
-    stamp = stamp_reading(
-        device_time, KIOSK_NOW, since=SINCE, clock_offset=offset, tolerance=TOLERANCE
-    )
-    assert stamp == expected
+    assert is_bp_cuff(device, advertisement(name, uuids), address=address) is expected

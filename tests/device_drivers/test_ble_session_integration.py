@@ -16,12 +16,13 @@ import pytest
 
 from device_drivers.ble.clock import current_time_bytes
 from device_drivers.ble.session import BleBloodPressureCuff, BleCuffConfig
-from device_drivers.events import BloodPressureMeasured, CuffPressure, DeviceEvent
+from device_drivers.events import BloodPressureMeasured, CuffPressure, DeviceEvent, Provenance
 from tests.device_drivers.ble_sim import (
     CUFF_ADDRESS,
     cuff_pressure_frame,
     fixtures,
     measurement_frame,
+    without_provenance,
 )
 from tests.device_drivers.ble_sim.cuff import SimulatedBleCuff
 
@@ -80,14 +81,30 @@ async def test_reading_is_scanned_connected_clocked_subscribed_and_decoded(
     clock = KioskClock(KIOSK_NOW)
     session = BleBloodPressureCuff(CONFIG, now=clock)
 
+    sent = measurement_frame(132, 84, 71, KIOSK_NOW, status=0x0004)
+
     async def cuff_measures() -> None:
-        await sim_cuff.indicate(measurement_frame(132, 84, 71, KIOSK_NOW, status=0x0004))
+        await sim_cuff.indicate(sent)
 
     events = await measure_while(session, sim_cuff, cuff_measures)
 
     assert events == [
         BloodPressureMeasured(
-            systolic=132, diastolic=84, pulse=71, irregular_pulse=True, device="Vital5 Sim BPM"
+            systolic=132,
+            diastolic=84,
+            pulse=71,
+            irregular_pulse=True,
+            device="Vital5 Sim BPM",
+            # An unknown model is named as advertised; the simulated cuff
+            # has no Device Information service, so no firmware.
+            provenance=Provenance(
+                device_model="Vital5 Sim BPM",
+                device_id=CUFF_ADDRESS,
+                firmware=None,
+                device_time=KIOSK_NOW,
+                status_bits=0x0004,
+                raw_frame_hex=sent.hex(),
+            ),
         )
     ]
     assert session.last_device is not None
@@ -116,7 +133,7 @@ async def test_live_cuff_pressures_arrive_as_cuff_pressure_events(
 
     events = await measure_while(session, sim_cuff, cuff_measures)
 
-    assert events == [
+    assert [without_provenance(e) for e in events] == [
         *(CuffPressure(mmhg) for mmhg in pressures),
         BloodPressureMeasured(121, 77, 64, False, "Vital5 Sim BPM"),
     ]
@@ -146,8 +163,12 @@ async def test_the_next_resident_connects_and_measures_again(
 
     second = await measure_while(session, sim_cuff, second_resident)
 
-    assert first == [BloodPressureMeasured(128, 82, 70, False, "Vital5 Sim BPM")]
-    assert second == [BloodPressureMeasured(141, 90, 80, False, "Vital5 Sim BPM")]
+    assert [without_provenance(e) for e in first] == [
+        BloodPressureMeasured(128, 82, 70, False, "Vital5 Sim BPM")
+    ]
+    assert [without_provenance(e) for e in second] == [
+        BloodPressureMeasured(141, 90, 80, False, "Vital5 Sim BPM")
+    ]
     # The replayed first reading predates this check and was dropped.
     assert [r.event for r in session.last_readings] == second
     assert session.last_clock_offset == timedelta(0)

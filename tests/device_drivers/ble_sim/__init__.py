@@ -6,12 +6,16 @@ Everything runs in user space: a private ``dbus-daemon`` (bus.py), BlueZoo as
 registers a GATT application and an LE advertisement on the second adapter
 (cuff.py). The code under test is plain, unmodified bleak on the first
 adapter. pytest fixtures live in fixtures.py. The frame builders below are
-shared with the fault-injection tests, which need no D-Bus at all.
+shared with the fault-injection tests, which need no D-Bus at all: they
+drive the session through the scripted fake in fake_cuff.py.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
+
+from device_drivers.events import BloodPressureMeasured, DeviceEvent
 
 CENTRAL_ADDRESS = "00:00:00:11:11:11"  # hci0: the kiosk
 CUFF_ADDRESS = "00:00:00:22:22:22"  # hci1: the simulated cuff
@@ -48,3 +52,10 @@ def measurement_frame(
         )
     frame += pulse.to_bytes(2, "little") + bytes((user_id,)) + status.to_bytes(2, "little")
     return frame
+
+
+def without_provenance(event: DeviceEvent) -> DeviceEvent:
+    """The event with its provenance dropped, to compare readings by value."""
+    if isinstance(event, BloodPressureMeasured):
+        return dataclasses.replace(event, provenance=None)
+    return event
