@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlmodel import Session
 
-from kiosk_app.devices.factory import make_bp_driver
+from kiosk_app.devices.factory import bp_spec, make_bp_driver, starts_on_the_device
 from kiosk_app.devices.service import ManagedCuff
 from kiosk_app.questionnaire.schema import load_form
 from kiosk_app.settings import Settings
@@ -37,6 +37,7 @@ def create_app(
             f"NHS.UK frontend assets missing in {settings.assets_dir}: run `make assets`"
         )
     migrate.upgrade(settings.database_url)
+    spec = bp_spec(settings)
     engine = make_engine(settings.database_url)
     state = KioskState(
         settings=settings,
@@ -46,12 +47,14 @@ def create_app(
             ttl_s=settings.inactivity_timeout_s + settings.server_session_grace_s, clock=clock
         ),
         engine=engine,
-        cuff=ManagedCuff(make_bp_driver(settings)),
+        cuff=ManagedCuff(make_bp_driver(settings, spec)),
+        bp_starts_on_device=starts_on_the_device(spec),
     )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        await state.cuff.close()
         engine.dispose()
 
     app = FastAPI(title="Vital 5 Check kiosk", lifespan=lifespan, docs_url=None, redoc_url=None)

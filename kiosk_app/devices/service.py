@@ -93,6 +93,12 @@ class ManagedCuff:
     def name(self) -> str:
         return self._driver.name
 
+    async def close(self) -> None:
+        """Release the driver's port or link at shutdown, if it holds one."""
+        close = getattr(self._driver, "close", None)
+        if close is not None:
+            await close()
+
     def health(self) -> DeviceHealth:
         idle = None if self._last_event_at is None else self._clock() - self._last_event_at
         return DeviceHealth(self.role, self.name, self._status, self._last_failure, idle)

@@ -21,3 +21,5 @@ class KioskState:
     sessions: SessionStore
     engine: Engine
     cuff: ManagedCuff
+    # The resident presses START on the cuff (Bluetooth, Omron), not on screen.
+    bp_starts_on_device: bool = False

@@ -67,7 +67,7 @@ def _record(session: CheckSession, measured: BloodPressureMeasured) -> None:
 
 @router.get("", response_class=HTMLResponse)
 async def show(
-    request: Request, session: SessionDep, failed: FailureReason | None = None
+    request: Request, state: StateDep, session: SessionDep, failed: FailureReason | None = None
 ) -> HTMLResponse:
     return render(
         request,
@@ -77,6 +77,7 @@ async def show(
         next_step=next_bp_step(session.bp_readings),
         BpStep=BpStep,
         failed=failed,
+        starts_on_device=state.bp_starts_on_device,
     )
 
 
