@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 import httpx
-import psutil  # no types-psutil in the test extras yet
+import psutil
 
 from bench import _flow
 from bench._kiosk import SIMULATOR_SPEED, sqlite_url
