@@ -12,7 +12,12 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlmodel import Session
 
-from kiosk_app.devices.factory import bp_spec, make_bp_driver, starts_on_the_device
+from kiosk_app.devices.factory import (
+    bp_spec,
+    make_bp_driver,
+    make_scale_driver,
+    starts_on_the_device,
+)
 from kiosk_app.devices.service import ManagedCuff
 from kiosk_app.questionnaire.schema import load_form
 from kiosk_app.settings import Settings
@@ -20,7 +25,7 @@ from kiosk_app.store import crud, migrate
 from kiosk_app.store.db import make_engine
 from kiosk_app.web.deps import SESSION_COOKIE, NoSessionError
 from kiosk_app.web.i18n import Catalogs
-from kiosk_app.web.routes import bench_floor, blood_pressure, questions, results, start
+from kiosk_app.web.routes import bench_floor, blood_pressure, questions, results, scale, start
 from kiosk_app.web.security import SecurityHeaders
 from kiosk_app.web.sessions import SessionStore
 from kiosk_app.web.state import KioskState
@@ -48,6 +53,7 @@ def create_app(
         ),
         engine=engine,
         cuff=ManagedCuff(make_bp_driver(settings, spec)),
+        scale=make_scale_driver(settings),
         bp_starts_on_device=starts_on_the_device(spec),
     )
 
@@ -63,7 +69,8 @@ def create_app(
     app.mount("/assets", StaticFiles(directory=settings.assets_dir / "assets"), name="assets")
     app.mount("/static/nhsuk", StaticFiles(directory=settings.assets_dir), name="nhsuk")
     app.mount("/static/app", StaticFiles(directory=APP_STATIC), name="app-static")
-    for module in (start, questions, blood_pressure, results):
+    # The scale's route comes before the generic /check/{step_id} routes.
+    for module in (start, scale, questions, blood_pressure, results):
         app.include_router(module.router)
     if settings.bench_floor:
         bench_floor.prepare(state)

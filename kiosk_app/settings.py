@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     # Which cuff the BP page reads: "simulator" (default), "ble", "ble:ADDRESS"
     # or "serial:PROFILE:PORT" (kiosk_app/devices/config.py).
     bp_device: str = "simulator"
+    # The scale (and height rod) that fills height and weight: "simulator"
+    # (default), "serial:tanita_sc:PORT", "serial:tanita_bc418:PORT" or "none".
+    scale_device: str = "simulator"
     # Simulator pacing: a real cuff takes ~30–45 s; demos and tests go faster.
     simulator_speed: float = Field(default=1.0, gt=0, le=1000)
     # What the simulated cuff measures, in turn (device_drivers/simulator.py).

@@ -6,10 +6,12 @@ from device_drivers.ble.session import BleBloodPressureCuff, BleCuffConfig
 from device_drivers.serial.omron_monitor import OmronMonitor
 from device_drivers.serial.profiles import PROFILES
 from device_drivers.serial.suntech_cuff import SunTechCuff
+from device_drivers.serial.tanita_scale import TanitaScale
 from device_drivers.serial.transport import SerialPort
+from device_drivers.simulated_scale import SimulatedScale
 from device_drivers.simulator import SimulatedCuff
 from kiosk_app.devices.config import DeviceKind, DeviceSpec, DeviceSpecError, parse_device_spec
-from kiosk_app.devices.service import BloodPressureDriver
+from kiosk_app.devices.service import BloodPressureDriver, ScaleDriver
 from kiosk_app.settings import Settings
 
 SERIAL_BP_PROFILES = frozenset(name for name in PROFILES if not name.startswith("tanita"))
@@ -42,3 +44,18 @@ def make_bp_driver(settings: Settings, spec: DeviceSpec | None = None) -> BloodP
             return OmronMonitor(port)
         return SunTechCuff(port)
     raise DeviceSpecError(f"{settings.bp_device!r}: a blood pressure device is required")
+
+
+SCALE_PROFILES = frozenset(name for name in PROFILES if name.startswith("tanita"))
+
+
+def make_scale_driver(settings: Settings) -> ScaleDriver | None:
+    """The configured scale, or None where the site has none."""
+    spec = parse_device_spec(settings.scale_device, profiles=SCALE_PROFILES)
+    if spec.kind is DeviceKind.NONE:
+        return None
+    if spec.kind is DeviceKind.SIMULATOR:
+        return SimulatedScale(speed=settings.simulator_speed)
+    if spec.kind is DeviceKind.SERIAL and spec.profile and spec.port:
+        return TanitaScale(SerialPort(spec.port, PROFILES[spec.profile]))
+    raise DeviceSpecError(f"{settings.scale_device!r}: scales are simulator, serial:… or none")

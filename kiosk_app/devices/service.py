@@ -28,12 +28,19 @@ from device_drivers.events import (
     FailureReason,
     MeasurementFailed,
 )
+from device_drivers.serial.tanita_protocol import ScaleReading
 
 
 class BloodPressureDriver(Protocol):
     name: str
 
     def measure(self) -> AsyncGenerator[DeviceEvent, None]: ...
+
+
+class ScaleDriver(Protocol):
+    name: str
+
+    async def weigh(self) -> ScaleReading: ...
 
 
 class DeviceStatus(StrEnum):

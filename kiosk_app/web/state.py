@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from kiosk_app.devices.service import ManagedCuff
+from kiosk_app.devices.service import ManagedCuff, ScaleDriver
 from kiosk_app.questionnaire.schema import Form
 from kiosk_app.settings import Settings
 from kiosk_app.web.i18n import Catalogs
@@ -21,5 +21,6 @@ class KioskState:
     sessions: SessionStore
     engine: Engine
     cuff: ManagedCuff
+    scale: ScaleDriver | None
     # The resident presses START on the cuff (Bluetooth, Omron), not on screen.
     bp_starts_on_device: bool = False

@@ -48,6 +48,8 @@ def render_step(
     raw: dict[str, str] | None = None,
     problems: tuple[Problem, ...] = (),
     back: str | None = None,
+    from_scale: bool = False,
+    scale_failed: bool = False,
 ) -> HTMLResponse:
     by_field = {p.field_id: p for p in problems}
     errors = {
@@ -71,6 +73,9 @@ def render_step(
         errors=errors,
         unusual=unusual,
         back_url=back or back_url(state.form, session, step.id),
+        scale_available=state.scale is not None and step.id == "height_weight",
+        from_scale=from_scale,
+        scale_failed=scale_failed,
     )
 
 
