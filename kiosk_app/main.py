@@ -23,6 +23,7 @@ from kiosk_app.questionnaire.schema import load_form
 from kiosk_app.settings import Settings
 from kiosk_app.store import crud, migrate
 from kiosk_app.store.db import make_engine
+from kiosk_app.sync.hub import SyncHub
 from kiosk_app.web.deps import SESSION_COOKIE, NoSessionError
 from kiosk_app.web.i18n import Catalogs
 from kiosk_app.web.routes import bench_floor, blood_pressure, questions, results, scale, start
@@ -57,14 +58,20 @@ def create_app(
         bp_starts_on_device=starts_on_the_device(spec),
     )
 
+    sync = SyncHub(settings, engine)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if settings.sync_worker:
+            sync.start()
         yield
+        await sync.stop()
         await state.cuff.close()
         engine.dispose()
 
     app = FastAPI(title="Vital 5 Check kiosk", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.kiosk = state
+    app.state.sync = sync
     app.add_middleware(SecurityHeaders)
     app.mount("/assets", StaticFiles(directory=settings.assets_dir / "assets"), name="assets")
     app.mount("/static/nhsuk", StaticFiles(directory=settings.assets_dir), name="nhsuk")
@@ -103,6 +110,7 @@ def create_app(
                     }
                     for h in (state.cuff.health(),)
                 ],
+                "sync": sync.health(),
             }
         )
 

@@ -60,8 +60,32 @@ class Settings(BaseSettings):
     # Mount the benchmark floor endpoint (bench/ only; never on a kiosk).
     bench_floor: bool = False
 
+    # Sealed upstream sync (docs/sync.md). The device key and the enrolment
+    # (upstream URL and public key) live here, outside the database.
+    keys_dir: Path = PROJECT_ROOT / "var" / "keys"
+    # Extra CA certificates to trust for the upstream (PEM), e.g. an ICB's own CA.
+    upstream_ca_bundle: Path | None = None
+    # An HTTP(S) proxy to reach the upstream through (TLS stays end to end).
+    upstream_proxy: str | None = None
+    # Records per upload; the protocol allows at most 100.
+    sync_batch_size: int = Field(default=100, ge=1, le=100)
+    # Retry delays: full jitter under min(cap, base × 2^(attempt-1)) seconds.
+    sync_backoff_base_s: float = Field(default=2.0, gt=0, le=60)
+    sync_backoff_cap_s: float = Field(default=300.0, gt=0, le=3600)
+    sync_timeout_s: float = Field(default=30.0, gt=0, le=300)
+    # With nothing due, look again this often (also notices a new enrolment).
+    sync_idle_poll_s: float = Field(default=30.0, gt=0, le=3600)
+    # Run the background sync worker in the app's lifespan (tests/bench: off).
+    sync_worker: bool = True
+
     @model_validator(mode="after")
     def _warning_fits_in_timeout(self) -> Settings:
         if self.inactivity_warning_s >= self.inactivity_timeout_s:
             raise ValueError("inactivity_warning_s must be shorter than inactivity_timeout_s")
+        return self
+
+    @model_validator(mode="after")
+    def _backoff_base_within_cap(self) -> Settings:
+        if self.sync_backoff_base_s > self.sync_backoff_cap_s:
+            raise ValueError("sync_backoff_base_s cannot exceed sync_backoff_cap_s")
         return self

@@ -13,8 +13,8 @@ from kiosk_app.domain.codec import answers_to_json, result_to_json
 from kiosk_app.domain.vital5 import score_check
 from kiosk_app.questionnaire import engine
 from kiosk_app.questionnaire.assemble import build_check_answers
-from kiosk_app.store import crud
 from kiosk_app.store.tables import CheckRecordBase
+from kiosk_app.sync.hub import hub_of
 from kiosk_app.web import result_text
 from kiosk_app.web.deps import SessionDep, StateDep, render
 from kiosk_app.web.routes.questions import step_url, where_next
@@ -41,7 +41,7 @@ async def review(request: Request, state: StateDep, session: SessionDep) -> Resp
 
 
 @router.post("/submit")
-async def submit(state: StateDep, session: SessionDep) -> Response:
+async def submit(request: Request, state: StateDep, session: SessionDep) -> Response:
     if session.result is None:
         if engine.first_incomplete(state.form, session.answers, session.done) is not None:
             return RedirectResponse(where_next(state.form, session), status_code=303)
@@ -49,11 +49,12 @@ async def submit(state: StateDep, session: SessionDep) -> Response:
         relevant = engine.relevant_answers(state.form, session.answers)
         answers = build_check_answers(relevant, session.bp_readings)
         result = score_check(answers)
-        # ... imperative shell: the record is durable *before* results show.
+        # ... imperative shell: the record is durable *before* results show,
+        # sealed to the upstream if the device is enrolled (docs/privacy.md).
         # Written on the event loop on purpose: one short local commit, and no
         # other resident's request can interleave with this one.
         with Session(state.engine) as db:
-            record_id = crud.store_completed_check(
+            record_id = hub_of(request.app).store_check(
                 session=db,
                 record=CheckRecordBase(
                     site_id=state.settings.site_id,

@@ -1,0 +1,316 @@
+"""The outbox in the kiosk database: sealing, claiming batches, recording replies.
+
+Keyword-only functions over a SQLModel ``Session``, one commit each, like
+``kiosk_app.store.crud``. The decisions come from the pure ``outbox`` module;
+this module only reads and writes rows.
+
+Privacy: a sealed row's plaintext columns are NULL. ``seal_plaintext_rows``
+seals checks stored before enrolment, wipes their plaintext in the same
+commit (``secure_delete`` zeroes the freed bytes) and then truncates the WAL,
+so no copy of the old page is left in ``-wal`` either (docs/privacy.md).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import ColumnElement, func, insert, or_, update
+from sqlmodel import Session, col, select
+
+from kiosk_app.store.ids import uuid7
+from kiosk_app.store.tables import CheckMeta, CheckRecord, CheckRecordBase, SyncState
+from kiosk_app.sync import outbox
+from kiosk_app.sync.crypto import Sealer, timestamp
+
+log = logging.getLogger(__name__)
+
+_SEAL_CHUNK = 200
+
+
+@dataclass(frozen=True, slots=True)
+class SyncStats:
+    """Counts and times for staff; no personal data."""
+
+    pending: int = 0
+    unsealed: int = 0
+    sending: int = 0
+    acknowledged: int = 0
+    rejected: dict[str, int] = field(default_factory=dict)
+    oldest_pending_at: datetime | None = None
+    last_success_at: datetime | None = None
+    last_error: str | None = None
+    last_error_at: datetime | None = None
+
+
+def check_plaintext(
+    *, record_id: str, completed_at: datetime, meta: CheckMeta, answers_json: str, result_json: str
+) -> bytes:
+    """The sealed content (docs/sync-protocol.md, "The plaintext")."""
+    body = {
+        "id": record_id,
+        "completed_at": timestamp(completed_at),
+        "site_id": meta.site_id,
+        "mode": meta.mode,
+        "form_id": meta.form_id,
+        "form_version": meta.form_version,
+        "answers": json.loads(answers_json),
+        "result": json.loads(result_json),
+    }
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def store_sealed_check(
+    *,
+    session: Session,
+    record: CheckRecordBase,
+    completed_at: datetime,
+    sealer: Sealer,
+    now: datetime,
+) -> str:
+    """Seal and durably store one completed check; no plaintext is ever written."""
+    record_id = str(uuid7(int(completed_at.timestamp() * 1000)))
+    plaintext = check_plaintext(
+        record_id=record_id,
+        completed_at=completed_at,
+        meta=record,
+        answers_json=record.answers_json,
+        result_json=record.result_json,
+    )
+    values = record.model_dump(include=set(CheckMeta.model_fields)) | {
+        "id": record_id,
+        "completed_at": completed_at,
+        "envelope": sealer.seal(record_id, plaintext, now),
+        "sync_state": SyncState.PENDING.value,
+    }
+    session.execute(insert(CheckRecord), values)
+    session.commit()
+    return record_id
+
+
+def seal_plaintext_rows(*, session: Session, sealer: Sealer, now: datetime) -> int:
+    """Seal every check stored before enrolment, wipe its plaintext; returns how many."""
+    sealed = 0
+    while True:
+        rows = session.exec(
+            select(CheckRecord)
+            .where(col(CheckRecord.envelope).is_(None), col(CheckRecord.answers_json).is_not(None))
+            .order_by(col(CheckRecord.id))
+            .limit(_SEAL_CHUNK)
+        ).all()
+        if not rows:
+            break
+        for row in rows:
+            plaintext = check_plaintext(
+                record_id=row.id,
+                completed_at=_utc(row.completed_at),
+                meta=row,
+                answers_json=row.answers_json or "null",
+                result_json=row.result_json or "null",
+            )
+            session.execute(
+                update(CheckRecord)
+                .where(col(CheckRecord.id) == row.id, col(CheckRecord.envelope).is_(None))
+                .values(
+                    envelope=sealer.seal(row.id, plaintext, now),
+                    answers_json=None,
+                    result_json=None,
+                )
+            )
+        session.commit()
+        session.expunge_all()  # drop the loaded plaintext objects
+        sealed += len(rows)
+    if sealed:
+        checkpoint(session)
+    return sealed
+
+
+def checkpoint(session: Session) -> bool:
+    """Copy the WAL into the database and truncate it to zero bytes."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return True
+    busy, _log_frames, _done = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+    session.commit()
+    if busy:
+        log.warning("sync: WAL checkpoint was blocked by a reader; it will run again")
+    return not busy
+
+
+def recover_sending(*, session: Session) -> int:
+    """Records left ``sending`` by a crash go back to ``pending``."""
+    result = session.execute(
+        update(CheckRecord)
+        .where(col(CheckRecord.sync_state) == SyncState.SENDING)
+        .values(sync_state=SyncState.PENDING.value)
+    )
+    session.commit()
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def claim_batch(
+    *, session: Session, now: datetime, limit: int
+) -> list[tuple[outbox.OutboxRow, str]]:
+    """The next batch (``outbox.next_batch``), marked ``sending``, with its envelopes."""
+    due = or_(col(CheckRecord.next_attempt_at).is_(None), col(CheckRecord.next_attempt_at) <= now)
+    candidates = session.exec(
+        select(
+            CheckRecord.id,
+            CheckRecord.attempts,
+            CheckRecord.next_attempt_at,
+            func.length(CheckRecord.envelope),
+        )
+        .where(_sealed_pending(), due)
+        .order_by(col(CheckRecord.id))
+        .limit(limit)
+    ).all()
+    rows = [outbox.OutboxRow(i, a, _utc_or_none(n), int(s or 0)) for i, a, n, s in candidates]
+    batch = outbox.next_batch(rows, now, limit)
+    if not batch:
+        return []
+    ids = [row.id for row in batch]
+    session.execute(
+        update(CheckRecord)
+        .where(col(CheckRecord.id).in_(ids), col(CheckRecord.sync_state) == SyncState.PENDING)
+        .values(sync_state=SyncState.SENDING.value, last_attempt_at=now)
+    )
+    envelopes = dict(
+        session.exec(
+            select(CheckRecord.id, CheckRecord.envelope).where(col(CheckRecord.id).in_(ids))
+        )
+    )
+    session.commit()
+    return [(row, envelopes[row.id] or "") for row in batch]
+
+
+def apply_changes(
+    *,
+    session: Session,
+    batch: Sequence[outbox.OutboxRow],
+    changes: Sequence[outbox.Change],
+    now: datetime,
+    delay_for: Callable[[int], float],
+) -> None:
+    """Write what the upstream said; ``delay_for(attempts)`` schedules retries."""
+    attempts = {row.id: row.attempts for row in batch}
+    for change in changes:
+        where = col(CheckRecord.id) == change.id
+        if isinstance(change, outbox.Acknowledged):
+            values: dict[str, object] = {
+                "sync_state": SyncState.ACKNOWLEDGED.value,
+                "acknowledged_at": now,
+                "upstream_sequence": change.sequence,
+                "next_attempt_at": None,
+                "last_error": None,
+            }
+        elif isinstance(change, outbox.Rejected):
+            values = {
+                "sync_state": SyncState.REJECTED.value,
+                "rejected_code": change.code[:32],
+                "rejected_reason": change.reason[:500],
+                "next_attempt_at": None,
+            }
+        else:
+            count = attempts.get(change.id, 0) + 1
+            values = {
+                "sync_state": SyncState.PENDING.value,
+                "attempts": count,
+                "next_attempt_at": now + timedelta(seconds=delay_for(count)),
+                "last_error": change.error[:500],
+            }
+            where = where & (col(CheckRecord.sync_state) == SyncState.SENDING)
+        session.execute(update(CheckRecord).where(where).values(**values))
+    session.commit()
+
+
+def next_due_at(*, session: Session) -> datetime | None:
+    """When the earliest sealed pending record may go (None: nothing to send)."""
+    waiting, earliest, undated = session.exec(
+        select(
+            func.count(),
+            func.min(CheckRecord.next_attempt_at),
+            func.count().filter(col(CheckRecord.next_attempt_at).is_(None)),
+        ).where(_sealed_pending())
+    ).one()
+    if not waiting:
+        return None
+    if undated or earliest is None:
+        return datetime.min.replace(tzinfo=UTC)
+    return _utc(earliest)
+
+
+def requeue_rejected(*, session: Session, code: str | None = None) -> int:
+    """Send rejected records again (after the upstream fixed the cause)."""
+    where = col(CheckRecord.sync_state) == SyncState.REJECTED
+    if code is not None:
+        where = where & (col(CheckRecord.rejected_code) == code)
+    result = session.execute(
+        update(CheckRecord)
+        .where(where)
+        .values(
+            sync_state=SyncState.PENDING.value,
+            attempts=0,
+            next_attempt_at=None,
+            rejected_code=None,
+            rejected_reason=None,
+        )
+    )
+    session.commit()
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def stats(*, session: Session) -> SyncStats:
+    counts = dict(
+        session.exec(
+            select(CheckRecord.sync_state, func.count()).group_by(col(CheckRecord.sync_state))
+        ).all()
+    )
+    unsealed, oldest = session.exec(
+        select(
+            func.count().filter(col(CheckRecord.envelope).is_(None)),
+            func.min(CheckRecord.completed_at),
+        ).where(col(CheckRecord.sync_state) == SyncState.PENDING)
+    ).one()
+    rejected = session.exec(
+        select(CheckRecord.rejected_code, func.count())
+        .where(col(CheckRecord.sync_state) == SyncState.REJECTED)
+        .group_by(col(CheckRecord.rejected_code))
+    ).all()
+    last_success = session.exec(select(func.max(CheckRecord.acknowledged_at))).one()
+    error = session.exec(
+        select(CheckRecord.last_error, CheckRecord.last_attempt_at)
+        .where(
+            col(CheckRecord.sync_state).in_([SyncState.PENDING, SyncState.SENDING]),
+            col(CheckRecord.last_error).is_not(None),
+        )
+        .order_by(col(CheckRecord.last_attempt_at).desc())
+        .limit(1)
+    ).first()
+    return SyncStats(
+        pending=counts.get(SyncState.PENDING, 0),
+        unsealed=unsealed or 0,
+        sending=counts.get(SyncState.SENDING, 0),
+        acknowledged=counts.get(SyncState.ACKNOWLEDGED, 0),
+        rejected={code or "unspecified": n for code, n in rejected},
+        oldest_pending_at=_utc_or_none(oldest),
+        last_success_at=_utc_or_none(last_success),
+        last_error=error[0] if error else None,
+        last_error_at=_utc_or_none(error[1]) if error else None,
+    )
+
+
+def _sealed_pending() -> ColumnElement[bool]:
+    pending = col(CheckRecord.sync_state) == SyncState.PENDING
+    return pending & col(CheckRecord.envelope).is_not(None)
+
+
+def _utc(moment: datetime) -> datetime:
+    # SQLite returns stored UTC times without their zone.
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _utc_or_none(moment: datetime | None) -> datetime | None:
+    return None if moment is None else _utc(moment)
