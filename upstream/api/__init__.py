@@ -1,0 +1,1 @@
+"""The upstream's HTTP API: device uploads, exports and administration."""

@@ -1,0 +1,1 @@
+"""The upstream's database: tables, engine, migrations and keyword-only crud."""
