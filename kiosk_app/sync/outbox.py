@@ -60,7 +60,7 @@ class OutboxRow:
 
 @dataclass(frozen=True, slots=True)
 class Receipt:
-    id: str
+    id: str | None  # None: the upstream could not read an id (paired by position)
     status: str  # stored | duplicate | rejected
     sequence: int | None = None
     code: str | None = None
@@ -98,7 +98,9 @@ def backoff_for(attempt: int, *, base: float, cap: float, rand: Callable[[], flo
     if attempt < 1:
         return 0.0
     ceiling = min(cap, base * 2.0 ** min(attempt - 1, _MAX_EXPONENT))
-    return ceiling * min(max(rand(), 0.0), 1.0)
+    fraction = rand()
+    # Written so that NaN, like any value outside [0, 1], means "the ceiling".
+    return ceiling * (fraction if 0.0 <= fraction <= 1.0 else 1.0)
 
 
 def is_due(row: OutboxRow, now: datetime) -> bool:
@@ -149,12 +151,12 @@ def parse_receipts(body: object) -> list[Receipt]:
 
 
 def parse_receipt(item: object) -> Receipt:
-    if not isinstance(item, Mapping) or not isinstance(item.get("id"), str):
-        raise ValueError("a receipt without an id")
-    sequence = item.get("sequence")
+    if not isinstance(item, Mapping):
+        raise ValueError("a receipt is not a JSON object")
+    record_id, sequence = item.get("id"), item.get("sequence")
     code, reason = item.get("code"), item.get("reason")
     return Receipt(
-        id=item["id"],
+        id=record_id if isinstance(record_id, str) else None,
         status=str(item.get("status")),
         sequence=sequence if isinstance(sequence, int) and not isinstance(sequence, bool) else None,
         code=str(code)[:32] if code is not None else None,
@@ -186,11 +188,14 @@ def receipt_for_put(record_id: str, status: int, body: object) -> Receipt | Fail
 
 
 def apply_receipts(batch: Sequence[OutboxRow], receipts: Sequence[Receipt]) -> list[Change]:
-    """One change per batch row, in batch order; receipts are matched by id."""
-    by_id = {receipt.id: receipt for receipt in receipts}
+    """One change per batch row, in batch order.
+
+    Receipts come one per record, in order; each is paired with its record by
+    position when that agrees with every id given, otherwise by id alone (a
+    receipt without an id then counts for nothing, and its record is retried).
+    """
     changes: list[Change] = []
-    for row in batch:
-        receipt = by_id.get(row.id)
+    for row, receipt in zip(batch, _pair(batch, receipts), strict=True):
         if receipt is None:
             changes.append(Retry(row.id, "no receipt for this record"))
         elif receipt.status in ("stored", "duplicate"):
@@ -205,3 +210,13 @@ def apply_receipts(batch: Sequence[OutboxRow], receipts: Sequence[Receipt]) -> l
 
 def retry_all(batch: Sequence[OutboxRow], error: str) -> list[Change]:
     return [Retry(row.id, error) for row in batch]
+
+
+def _pair(batch: Sequence[OutboxRow], receipts: Sequence[Receipt]) -> list[Receipt | None]:
+    in_order = len(receipts) == len(batch) and all(
+        receipt.id in (None, row.id) for row, receipt in zip(batch, receipts, strict=True)
+    )
+    if in_order:
+        return list(receipts)
+    by_id = {receipt.id: receipt for receipt in receipts if receipt.id is not None}
+    return [by_id.get(row.id) for row in batch]
