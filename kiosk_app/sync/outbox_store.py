@@ -180,7 +180,7 @@ def claim_batch(
     envelopes = dict(
         session.exec(
             select(CheckRecord.id, CheckRecord.envelope).where(col(CheckRecord.id).in_(ids))
-        )
+        ).all()
     )
     session.commit()
     return [(row, envelopes[row.id] or "") for row in batch]

@@ -1,0 +1,353 @@
+"""The sync worker against a fake upstream, with faults injected through
+httpx.MockTransport: outages, resets, partial and lost replies, rejections."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
+
+from kiosk_app.settings import Settings
+from kiosk_app.store.tables import SyncState
+from kiosk_app.sync import outbox_store
+from kiosk_app.sync.enrolment import Enrolment, EnrolmentCache, enroll
+from kiosk_app.sync.hub import SyncHub
+from kiosk_app.sync.worker import SyncWorker
+from tests.conftest import make_settings
+from tests.sync.conftest import (
+    T0,
+    UPSTREAM_URL,
+    FakeClock,
+    example_record,
+    store_plain,
+    store_sealed,
+)
+from tests.sync.fake_upstream import (
+    FakeUpstream,
+    drop_receipts,
+    lose_response,
+    raises,
+    status,
+)
+
+
+def make_worker(
+    settings: Settings,
+    engine: Engine,
+    upstream: FakeUpstream,
+    clock: FakeClock,
+    sleeps: list[float] | None = None,
+) -> SyncWorker:
+    async def sleep(delay: float) -> None:
+        if sleeps is not None:
+            sleeps.append(delay)
+        clock.advance(delay)
+        await asyncio.sleep(0.001)
+
+    return SyncWorker(
+        settings,
+        engine,
+        EnrolmentCache(settings.keys_dir),
+        transport=upstream.transport(),
+        clock=clock,
+        sleep=sleep,
+        rand=lambda: 1.0,  # the top of the jitter range: delays are exact
+    )
+
+
+def states(engine: Engine) -> dict[str, tuple[str, int, str | None]]:
+    with engine.connect() as db:
+        rows = db.execute(
+            text("SELECT id, sync_state, attempts, rejected_code FROM check_record ORDER BY id")
+        )
+        return {r[0]: (r[1], r[2], r[3]) for r in rows}
+
+
+Seal = Callable[..., list[str]]
+
+
+@pytest.fixture
+def seal(engine: Engine, keys_dir: Path, enrolled: Enrolment) -> Seal:
+    """Store ``count`` checks sealed by the enrolled device; returns their ids."""
+    current = EnrolmentCache(keys_dir).current()
+    assert current is not None
+    return lambda count=3: store_sealed(engine, current.sealer, count)
+
+
+async def until(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+    for _ in range(int(timeout / 0.01)):
+        if predicate():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("timed out waiting")
+
+
+def all_acknowledged(engine: Engine) -> Callable[[], bool]:
+    return lambda: all(s == SyncState.ACKNOWLEDGED for s, _, _ in states(engine).values())
+
+
+async def test_a_pass_sends_and_acknowledges(
+    sync_settings: Settings, engine: Engine, upstream: FakeUpstream, seal: Seal
+) -> None:
+    ids = seal()
+    outcome = await make_worker(sync_settings, engine, upstream, FakeClock()).drain()
+    assert outcome.summary() == "sealed 0; sent 3: 3 acknowledged, 0 rejected, 0 to retry"
+    assert states(engine) == dict.fromkeys(ids, ("acknowledged", 0, None))
+    assert sorted(upstream.stored) == ids
+    with engine.connect() as db:
+        sequences = db.execute(text("SELECT upstream_sequence FROM check_record ORDER BY id"))
+        assert [s for (s,) in sequences] == [1, 2, 3]
+    opened = json.loads(upstream.stored[ids[0]])
+    assert opened["id"] == ids[0]
+    assert opened["answers"]["about"]["postcode"] == "SE5 8AF"
+
+
+async def test_without_enrolment_nothing_is_sealed_or_sent(
+    sync_settings: Settings, engine: Engine, upstream: FakeUpstream
+) -> None:
+    [record_id] = store_plain(engine)
+    outcome = await make_worker(sync_settings, engine, upstream, FakeClock()).drain()
+    assert not outcome.enrolled
+    assert "vital5 enroll" in outcome.summary()
+    assert states(engine) == {record_id: ("pending", 0, None)}
+    assert upstream.requests == []
+
+
+async def test_checks_stored_before_enrolment_are_sealed_then_sent(
+    sync_settings: Settings, engine: Engine, upstream: FakeUpstream, keys_dir: Path
+) -> None:
+    ids = store_plain(engine, 2)
+    enrolment = enroll(
+        keys_dir, upstream_url=UPSTREAM_URL, upstream_public_key=upstream.public_key, now=T0
+    )
+    upstream.register(enrolment.code)
+    outcome = await make_worker(sync_settings, engine, upstream, FakeClock()).drain()
+    assert (outcome.sealed, outcome.acknowledged) == (2, 2)
+    with engine.connect() as db:
+        rows = db.execute(text("SELECT answers_json, result_json, envelope FROM check_record"))
+        assert all(a is None and r is None and e for a, r, e in rows)
+    assert json.loads(upstream.stored[ids[1]])["result"]["alcohol"]["total"] == 5
+
+
+async def test_outages_are_retried_with_capped_backoff_and_never_given_up(
+    sync_settings: Settings, engine: Engine, upstream: FakeUpstream, seal: Seal
+) -> None:
+    ids = seal(2)
+    upstream.faults = [
+        status(500),
+        status(503, {"code": "maintenance"}),
+        status(429),
+        raises(httpx.ConnectError),
+        raises(httpx.ReadTimeout),
+        raises(httpx.ReadError),  # connection reset
+        raises(httpx.RemoteProtocolError),
+        status(502),
+        status(500),
+        status(500),
+        status(500),
+    ]
+    sleeps: list[float] = []
+    worker = make_worker(sync_settings, engine, upstream, FakeClock(), sleeps)
+    task = asyncio.create_task(worker.run())
+    try:
+        await until(all_acknowledged(engine))
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await worker.aclose()
+    # Doubling from 2 s, capped at 5 minutes; 11 failures, then success.
+    assert sleeps[:11] == [2, 4, 8, 16, 32, 64, 128, 256, 300, 300, 300]
+    assert len(upstream.requests) == 12
+    assert {i: upstream.receipts.count((i, "stored")) for i in ids} == dict.fromkeys(ids, 1)
+
+
+async def test_a_partial_reply_retries_only_the_records_without_a_receipt(
+    sync_settings: Settings, engine: Engine, upstream: FakeUpstream, seal: Seal
+) -> None:
+    ids = seal()
+    upstream.faults = [drop_receipts(upstream, keep=lambda index: index != 1)]
+    clock = FakeClock()
+    worker = make_worker(sync_settings, engine, upstream, clock)
+    first = await worker.drain()
+    assert (first.acknowledged, first.retrying) == (2, 1)
+    assert first.error == "1 records got no receipt"
+    assert states(engine)[ids[1]] == ("pending", 1, None)
+    assert (await worker.drain()).sent == 0  # not before its retry time
+    clock.advance(2)
+    assert (await worker.drain()).acknowledged == 1
+    assert upstream.receipts[-1] == (ids[1], "duplicate")
+    assert all_acknowledged(engine)()
+
+
+async def test_a_lost_reply_is_resent_identically_and_acknowledged_as_duplicate(
+    sync_settings: Settings, engine: Engine, upstream: FakeUpstream, seal: Seal
+) -> None:
+    ids = seal()
+    upstream.faults = [lose_response(upstream)]
+    clock = FakeClock()
+    worker = make_worker(sync_settings, engine, upstream, clock)
+    first = await worker.drain()
+    assert first.retrying == 3
+    assert "ReadError" in (first.error or "")
+    assert sorted(upstream.stored) == ids  # it did arrive
+    clock.advance(2)
+    assert (await worker.drain()).acknowledged == 3
+    assert upstream.receipts[-3:] == [(i, "duplicate") for i in ids]
+    assert upstream.requests[0].content == upstream.requests[1].content
+
+
+async def test_a_rejected_record_is_never_retried_and_blocks_nothing(
+    sync_settings: Settings, engine: Engine, upstream: FakeUpstream, seal: Seal
+) -> None:
+    ids = seal()
+    with engine.begin() as db:  # a corrupted signature on the middle record
+        (envelope,) = db.execute(
+            text("SELECT envelope FROM check_record WHERE id=:i"), {"i": ids[1]}
+        ).one()
+        bad = json.loads(envelope) | {"signature": "A" * 86 + "=="}
+        db.execute(
+            text("UPDATE check_record SET envelope=:e WHERE id=:i"),
+            {"e": json.dumps(bad), "i": ids[1]},
+        )
+    worker = make_worker(sync_settings, engine, upstream, FakeClock())
+    outcome = await worker.drain()
+    assert (outcome.acknowledged, outcome.rejected, outcome.error) == (2, 1, None)
+    assert states(engine)[ids[1]] == ("rejected", 0, "bad_signature")
+    later = seal(2)
+    assert (await worker.drain()).acknowledged == 2
+    assert ids[1] not in upstream.requests[-1].content.decode()
+    assert all(states(engine)[i][0] == "acknowledged" for i in later)
+    with Session(engine) as session:
+        stats = outbox_store.stats(session=session)
+        assert stats.rejected == {"bad_signature": 1}
+        assert outbox_store.requeue_rejected(session=session, code="bad_signature") == 1
+    assert states(engine)[ids[1]] == ("pending", 0, None)
+
+
+async def test_a_refused_batch_is_sent_one_by_one(
+    sync_settings: Settings,
+    engine: Engine,
+    upstream: FakeUpstream,
+    seal: Seal,
+    enrolled: Enrolment,
+) -> None:
+    ids = seal()
+    del upstream.devices[enrolled.device_id]  # now every record is "unknown_device" …
+    upstream.faults = [status(413, {"code": "too_large", "reason": "x"})]
+    outcome = await make_worker(sync_settings, engine, upstream, FakeClock()).drain()
+    assert [r.method for r in upstream.requests] == ["POST", "PUT", "PUT", "PUT"]
+    assert outcome.rejected == 3  # … found record by record
+    assert {s for s, _, code in states(engine).values()} == {"rejected"}
+    assert {code for _, _, code in states(engine).values()} == {"unknown_device"}
+    assert sorted(ids) == sorted(upstream.requests[i].url.path.rsplit("/", 1)[1] for i in (1, 2, 3))
+
+
+async def test_a_transient_failure_while_sending_one_by_one_keeps_the_rest(
+    sync_settings: Settings, engine: Engine, upstream: FakeUpstream, seal: Seal
+) -> None:
+    ids = seal()
+    upstream.faults = [status(400, {"code": "malformed"}), lambda _r: None, status(503)]
+    outcome = await make_worker(sync_settings, engine, upstream, FakeClock()).drain()
+    assert (outcome.acknowledged, outcome.retrying) == (1, 2)
+    assert [states(engine)[i][0] for i in ids] == ["acknowledged", "pending", "pending"]
+
+
+async def test_batches_follow_the_batch_size(
+    tmp_path: Path, keys_dir: Path, engine: Engine, upstream: FakeUpstream, seal: Seal
+) -> None:
+    seal(5)
+    settings = make_settings(tmp_path, keys_dir=keys_dir, sync_batch_size=2, sync_worker=False)
+    await make_worker(settings, engine, upstream, FakeClock()).drain()
+    assert [len(json.loads(r.content)["records"]) for r in upstream.requests] == [2, 2, 1]
+
+
+async def test_records_left_sending_by_a_crash_go_again_at_start(
+    sync_settings: Settings, engine: Engine, upstream: FakeUpstream, seal: Seal
+) -> None:
+    ids = seal()
+    with Session(engine) as session:  # claimed, then the power went
+        assert len(outbox_store.claim_batch(session=session, now=T0, limit=100)) == 3
+    worker = make_worker(sync_settings, engine, upstream, FakeClock())
+    assert (await worker.drain()).sent == 0  # a pass alone leaves them be
+    task = asyncio.create_task(worker.run())
+    try:
+        await until(all_acknowledged(engine))
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await worker.aclose()
+    assert sorted(upstream.stored) == ids
+
+
+async def test_a_failing_pass_backs_off_instead_of_spinning(
+    tmp_path: Path, keys_dir: Path, engine: Engine, upstream: FakeUpstream, seal: Seal
+) -> None:
+    seal()
+    broken = make_settings(tmp_path, keys_dir=keys_dir, upstream_ca_bundle=tmp_path / "gone.pem")
+    sleeps: list[float] = []
+    worker = make_worker(broken, engine, upstream, FakeClock(), sleeps)
+    task = asyncio.create_task(worker.run())
+    try:
+        await until(lambda: len(sleeps) >= 4)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    assert sleeps[:4] == [2, 4, 8, 16]
+    assert upstream.requests == []
+
+
+async def test_an_unexpected_error_is_logged_by_kind_only_and_survived(
+    sync_settings: Settings,
+    engine: Engine,
+    upstream: FakeUpstream,
+    seal: Seal,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    seal()
+    real_claim = outbox_store.claim_batch
+    calls: list[int] = []
+
+    def flaky_claim(**kwargs: object) -> object:
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("UPDATE … [parameters: ('ZE3 9QX',)]", {}, Exception("locked"))
+        return real_claim(**kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(outbox_store, "claim_batch", flaky_claim)
+    caplog.set_level(logging.DEBUG)
+    worker = make_worker(sync_settings, engine, upstream, FakeClock())
+    task = asyncio.create_task(worker.run())
+    try:
+        await until(all_acknowledged(engine))
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await worker.aclose()
+    assert "sync: pass failed: OperationalError" in caplog.text
+    assert "ZE3" not in caplog.text
+
+
+async def test_a_stored_check_wakes_the_worker(
+    sync_settings: Settings, engine: Engine, upstream: FakeUpstream, enrolled: Enrolment
+) -> None:
+    hub = SyncHub(sync_settings, engine, transport=upstream.transport())
+    hub.start()
+    try:
+        await until(lambda: hub.running)
+        await asyncio.sleep(0.05)  # idle now, waiting up to sync_idle_poll_s (30 s)
+        with Session(engine) as session:
+            record_id = hub.store_check(session=session, record=example_record(), completed_at=T0)
+        await until(lambda: record_id in upstream.stored, timeout=5)
+    finally:
+        await hub.stop()
+    assert not hub.running
+    assert hub.health()["acknowledged"] == 1
