@@ -9,6 +9,7 @@ directory, and stopped at the end.
 
 from __future__ import annotations
 
+import base64
 import os
 import shutil
 import subprocess
@@ -125,8 +126,6 @@ def key_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def upstream_public_key(key_dir: Path) -> bytes:
-    import base64
-
     return base64.b64decode(generate_key(key_dir).public_key)
 
 
