@@ -22,11 +22,9 @@ become IMPLAUSIBLE, and a monitor that sends nothing becomes TIMEOUT.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import logging
 from collections.abc import AsyncGenerator
-from types import TracebackType
 from typing import Final
 
 from device_drivers.errors import (
@@ -43,6 +41,7 @@ from device_drivers.events import (
     Provenance,
 )
 from device_drivers.serial import omron_protocol
+from device_drivers.serial.port_device import PortDevice
 from device_drivers.serial.transport import SerialPort
 
 _LOG = logging.getLogger(__name__)
@@ -53,7 +52,7 @@ DEFAULT_MODEL: Final = "Omron HBP-9020"
 DEFAULT_RESULT_TIMEOUT_S: Final = 180.0
 
 
-class OmronMonitor:
+class OmronMonitor(PortDevice):
     """An Omron HBP-9020/9030 behind a ``SerialPort``.
 
     The port's profile picks the record format: ``omron_hbp9020`` for the
@@ -68,31 +67,10 @@ class OmronMonitor:
         connect_timeout_s: float = 3.0,
         result_timeout_s: float = DEFAULT_RESULT_TIMEOUT_S,
     ) -> None:
-        # A plain attribute, as kiosk_app's BloodPressureDriver protocol asks.
-        self.name = port.profile.name
-        self._port = port
+        super().__init__(port)
         self._device_model = device_model
         self._connect_timeout_s = connect_timeout_s
         self._result_timeout_s = result_timeout_s
-        self._lock = asyncio.Lock()
-
-    @property
-    def port(self) -> SerialPort:
-        return self._port
-
-    async def close(self) -> None:
-        await self._port.close()
-
-    async def __aenter__(self) -> OmronMonitor:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.close()
 
     async def measure(self) -> AsyncGenerator[DeviceEvent, None]:
         """Wait for the monitor's next record; yields exactly one event.

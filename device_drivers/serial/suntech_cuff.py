@@ -51,7 +51,6 @@ import dataclasses
 import logging
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
-from types import TracebackType
 from typing import Final, TypeVar
 
 from device_drivers.errors import (
@@ -68,6 +67,7 @@ from device_drivers.events import (
     MeasurementFailed,
     Provenance,
 )
+from device_drivers.serial.port_device import PortDevice
 from device_drivers.serial.suntech_protocol import (
     CUFF_PRESSURE_UNAVAILABLE,
     Ack,
@@ -126,7 +126,7 @@ class _CycleFailedError(Exception):
         self.reason = reason
 
 
-class SunTechCuff:
+class SunTechCuff(PortDevice):
     """A SunTech Advantage module behind a ``SerialPort``.
 
     ``measure()`` has the simulator's shape (device_drivers/simulator.py):
@@ -136,31 +136,10 @@ class SunTechCuff:
     """
 
     def __init__(self, port: SerialPort, *, timings: SunTechTimings | None = None) -> None:
-        # A plain attribute, as kiosk_app's BloodPressureDriver protocol asks.
-        self.name = port.profile.name
-        self._port = port
+        super().__init__(port)
         self._timings = timings or SunTechTimings()
-        self._lock = asyncio.Lock()
         self._identity: _Identity | None = None
         self._identified_connection = -1
-
-    @property
-    def port(self) -> SerialPort:
-        return self._port
-
-    async def close(self) -> None:
-        await self._port.close()
-
-    async def __aenter__(self) -> SunTechCuff:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.close()
 
     async def measure(self) -> AsyncGenerator[DeviceEvent, None]:
         """Live ``CuffPressure`` events, then one reading or one failure."""

@@ -18,11 +18,10 @@ weighing in time), ImplausibleReadingError (e.g. an empty plate).
 
 from __future__ import annotations
 
-import asyncio
-from types import TracebackType
 from typing import Final
 
 from device_drivers.serial import tanita_protocol
+from device_drivers.serial.port_device import PortDevice
 from device_drivers.serial.tanita_protocol import ScaleReading
 from device_drivers.serial.transport import SerialPort
 
@@ -30,7 +29,7 @@ from device_drivers.serial.transport import SerialPort
 DEFAULT_WEIGH_TIMEOUT_S: Final = 120.0
 
 
-class TanitaScale:
+class TanitaScale(PortDevice):
     """A Tanita SC-family scale or BC-418 behind a ``SerialPort``; the
     port's profile (``tanita_sc`` or ``tanita_bc418``) picks the format."""
 
@@ -41,16 +40,9 @@ class TanitaScale:
         connect_timeout_s: float = 3.0,
         weigh_timeout_s: float = DEFAULT_WEIGH_TIMEOUT_S,
     ) -> None:
-        # A plain attribute, like the blood-pressure drivers' name.
-        self.name = port.profile.name
-        self._port = port
+        super().__init__(port)
         self._connect_timeout_s = connect_timeout_s
         self._weigh_timeout_s = weigh_timeout_s
-        self._lock = asyncio.Lock()
-
-    @property
-    def port(self) -> SerialPort:
-        return self._port
 
     async def weigh(self) -> ScaleReading:
         """The next complete, plausible record from the scale."""
@@ -61,17 +53,3 @@ class TanitaScale:
             # The framing already decoded the frame once (check_frame), so
             # parse cannot raise here.
             return tanita_protocol.check_plausible(tanita_protocol.parse(frame))
-
-    async def close(self) -> None:
-        await self._port.close()
-
-    async def __aenter__(self) -> TanitaScale:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.close()
