@@ -3,6 +3,8 @@
 Settings come from ``VITAL5_*`` variables like the app's (``VITAL5_KEYS_DIR``,
 ``VITAL5_DATABASE_URL`` …). Nothing printed here contains a resident's data:
 counts, times, ids of devices and keys, and the upstream's error codes.
+Heavy modules are imported inside the commands, so every other ``vital5``
+command starts as fast as before.
 """
 
 from __future__ import annotations
@@ -10,19 +12,15 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import UTC, datetime
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
-from sqlmodel import Session
 
-from kiosk_app.settings import Settings
-from kiosk_app.store import migrate
-from kiosk_app.store.db import make_engine
-from kiosk_app.sync import enrolment as enrolments
-from kiosk_app.sync import outbox_store
-from kiosk_app.sync.errors import SyncError
-from kiosk_app.sync.hub import status_figures
-from kiosk_app.sync.worker import PassOutcome, SyncWorker
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from kiosk_app.settings import Settings
+    from kiosk_app.sync.worker import PassOutcome
 
 app = typer.Typer()
 sync_app = typer.Typer(help="See and drive the sealed upload of checks.", no_args_is_help=True)
@@ -45,6 +43,10 @@ def enroll(
 
     Without options, prints the current enrolment code again.
     """
+    from kiosk_app.settings import Settings
+    from kiosk_app.sync import enrolment as enrolments
+    from kiosk_app.sync.errors import SyncError
+
     settings = Settings()
     try:
         current = enrolments.load_enrolment(settings.keys_dir)
@@ -79,22 +81,25 @@ def status(
     as_json: bool = typer.Option(False, "--json", help="The figures as JSON, as in /healthz."),
 ) -> None:
     """Pending, sending, acknowledged and rejected records; last success and error."""
-    settings = Settings()
-    migrate.upgrade(settings.database_url)
-    engine = make_engine(settings.database_url)
+    from sqlmodel import Session
+
+    from kiosk_app.sync import outbox_store
+    from kiosk_app.sync.enrolment import EnrolmentCache
+
+    settings, engine = _open()
     try:
         with Session(engine) as session:
             stats = outbox_store.stats(session=session)
     finally:
         engine.dispose()
-    cache = enrolments.EnrolmentCache(settings.keys_dir)
+    cache = EnrolmentCache(settings.keys_dir)
     enrolled = cache.current()
     figures: dict[str, object] = {
         "enrolled": enrolled is not None,
         "device_id": enrolled.enrolment.device_id if enrolled else None,
         "upstream_url": enrolled.enrolment.upstream_url if enrolled else None,
         "enrolment_error": cache.error,
-        **status_figures(stats, datetime.now(UTC)),
+        **stats.figures(datetime.now(UTC)),
     }
     if as_json:
         typer.echo(json.dumps(figures, indent=2))
@@ -109,9 +114,11 @@ def status(
 @sync_app.command()
 def now() -> None:
     """Run one pass now: seal, send everything due, print what happened."""
-    settings = Settings()
-    migrate.upgrade(settings.database_url)
-    outcome = asyncio.run(_one_pass(settings))
+    settings, engine = _open()
+    try:
+        outcome = asyncio.run(_one_pass(settings, engine))
+    finally:
+        engine.dispose()
     typer.echo(outcome.summary())
     if not outcome.enrolled:
         raise typer.Exit(2)
@@ -124,9 +131,11 @@ def requeue(
     code: str | None = typer.Option(None, help="Only records rejected with this code."),
 ) -> None:
     """Send rejected records again, once the upstream has fixed the cause."""
-    settings = Settings()
-    migrate.upgrade(settings.database_url)
-    engine = make_engine(settings.database_url)
+    from sqlmodel import Session
+
+    from kiosk_app.sync import outbox_store
+
+    _settings, engine = _open()
     try:
         with Session(engine) as session:
             count = outbox_store.requeue_rejected(session=session, code=code)
@@ -135,14 +144,25 @@ def requeue(
     typer.echo(f"{count} rejected records are pending again")
 
 
-async def _one_pass(settings: Settings) -> PassOutcome:
-    engine = make_engine(settings.database_url)
-    worker = SyncWorker(settings, engine, enrolments.EnrolmentCache(settings.keys_dir))
+def _open() -> tuple[Settings, Engine]:
+    from kiosk_app.settings import Settings
+    from kiosk_app.store import migrate
+    from kiosk_app.store.db import make_engine
+
+    settings = Settings()
+    migrate.upgrade(settings.database_url)
+    return settings, make_engine(settings.database_url)
+
+
+async def _one_pass(settings: Settings, engine: Engine) -> PassOutcome:
+    from kiosk_app.sync.enrolment import EnrolmentCache
+    from kiosk_app.sync.worker import SyncWorker
+
+    worker = SyncWorker(settings, engine, EnrolmentCache(settings.keys_dir))
     try:
         return await worker.drain()
     finally:
         await worker.aclose()
-        engine.dispose()
 
 
 def _fail(message: str, code: int) -> NoReturn:

@@ -90,30 +90,10 @@ class SyncHub:
             "device_id": enrolled.enrolment.device_id if enrolled else None,
             "enrolment_error": self.enrolments.error,
             "worker": "running" if self.running else "stopped",
-            **status_figures(stats, self._clock()),
+            **stats.figures(self._clock()),
         }
-
-
-def status_figures(stats: outbox_store.SyncStats, now: datetime) -> dict[str, object]:
-    """The outbox figures shown by /healthz and `vital5 sync status`."""
-    oldest = stats.oldest_pending_at
-    return {
-        "pending": stats.pending,
-        "unsealed": stats.unsealed,
-        "oldest_pending_age_s": round((now - oldest).total_seconds(), 1) if oldest else None,
-        "sending": stats.sending,
-        "acknowledged": stats.acknowledged,
-        "rejected": dict(sorted(stats.rejected.items())),
-        "last_success_at": _iso(stats.last_success_at),
-        "last_error": stats.last_error,
-        "last_error_at": _iso(stats.last_error_at),
-    }
 
 
 def hub_of(app: FastAPI) -> SyncHub:
     hub: SyncHub = app.state.sync
     return hub
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None

@@ -45,6 +45,21 @@ class SyncStats:
     last_error: str | None = None
     last_error_at: datetime | None = None
 
+    def figures(self, now: datetime) -> dict[str, object]:
+        """As shown by /healthz and `vital5 sync status`."""
+        oldest = self.oldest_pending_at
+        return {
+            "pending": self.pending,
+            "unsealed": self.unsealed,
+            "oldest_pending_age_s": round((now - oldest).total_seconds(), 1) if oldest else None,
+            "sending": self.sending,
+            "acknowledged": self.acknowledged,
+            "rejected": dict(sorted(self.rejected.items())),
+            "last_success_at": _iso(self.last_success_at),
+            "last_error": self.last_error,
+            "last_error_at": _iso(self.last_error_at),
+        }
+
 
 def check_plaintext(
     *, record_id: str, completed_at: datetime, meta: CheckMeta, answers_json: str, result_json: str
@@ -314,3 +329,7 @@ def _utc(moment: datetime) -> datetime:
 
 def _utc_or_none(moment: datetime | None) -> datetime | None:
     return None if moment is None else _utc(moment)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None

@@ -346,8 +346,8 @@ async def test_a_stored_check_wakes_the_worker(
         await asyncio.sleep(0.05)  # idle now, waiting up to sync_idle_poll_s (30 s)
         with Session(engine) as session:
             record_id = hub.store_check(session=session, record=example_record(), completed_at=T0)
-        await until(lambda: record_id in upstream.stored, timeout=5)
+        await until(lambda: hub.health()["acknowledged"] == 1, timeout=5)
     finally:
         await hub.stop()
     assert not hub.running
-    assert hub.health()["acknowledged"] == 1
+    assert record_id in upstream.stored
