@@ -26,9 +26,9 @@ from pathlib import Path
 import httpx
 import psutil
 
-from bench import _flow
 from bench._kiosk import SIMULATOR_SPEED, sqlite_url
 from bench._result import BenchResult, Spread
+from kiosk_app import synthetic
 from kiosk_app.settings import PROJECT_ROOT
 
 NAME = "memory_1000_checks"
@@ -138,14 +138,14 @@ async def _resident(
             except asyncio.QueueEmpty:
                 return
             client.cookies = httpx.Cookies()  # each check its own cookie jar
-            await _flow.complete_check(client, follow_pages=follow_pages)
+            await synthetic.complete_check(client, follow_pages=follow_pages)
             done.append(1)
 
 
 async def _healthz(client: httpx.AsyncClient) -> dict[str, object]:
-    body = _flow.ok(await client.get("/healthz")).json()
+    body = synthetic.ok(await client.get("/healthz")).json()
     if not isinstance(body, dict):
-        raise _flow.FlowError(f"/healthz returned {body!r}")
+        raise synthetic.FlowError(f"/healthz returned {body!r}")
     return body
 
 
@@ -160,7 +160,7 @@ async def _measure(
         # The first check alone: what warming up costs (templates compiled,
         # worker threads started), apart from what each further check adds.
         probe.cookies = httpx.Cookies()
-        await _flow.complete_check(probe, follow_pages=follow_pages)
+        await synthetic.complete_check(probe, follow_pages=follow_pages)
         probe.cookies = httpx.Cookies()
         after_first = rss(kiosk.process)
         done: list[int] = [1]
@@ -196,11 +196,11 @@ async def _measure(
     trajectory.append((len(done), final))
 
     if len(done) != checks:
-        raise _flow.FlowError(f"{len(done)} of {checks} checks completed")
+        raise synthetic.FlowError(f"{len(done)} of {checks} checks completed")
     if health.get("active_sessions") != 0:
-        raise _flow.FlowError(f"session store not empty at the end: {health!r}")
+        raise synthetic.FlowError(f"session store not empty at the end: {health!r}")
     if health.get("records_pending_sync") != checks:
-        raise _flow.FlowError(f"expected {checks} stored records: {health!r}")
+        raise synthetic.FlowError(f"expected {checks} stored records: {health!r}")
 
     final_mb, baseline_mb = final / MB, baseline / MB
     judged = checks >= TARGET_CHECKS

@@ -29,9 +29,9 @@ from pathlib import Path
 
 import httpx
 
-from bench import _flow
 from bench._kiosk import ServerTimer, bench_settings
 from bench._result import BenchResult, Spread
+from kiosk_app import synthetic
 from kiosk_app.main import create_app
 
 NAME = "submit_vs_floor"
@@ -48,20 +48,20 @@ def _client(app: ServerTimer) -> httpx.AsyncClient:
 async def _subject(client: httpx.AsyncClient, timer: ServerTimer) -> tuple[int, int, int]:
     """Server ns of POST /submit and of GET /results, and client-observed ns of both."""
     started = time.perf_counter_ns()
-    if _flow.see_other(await client.post("/submit")) != _flow.RESULTS:
-        raise _flow.FlowError("/submit did not lead to /results")
+    if synthetic.see_other(await client.post("/submit")) != synthetic.RESULTS:
+        raise synthetic.FlowError("/submit did not lead to /results")
     submit = timer.last_ns
-    _flow.ok(await client.get(_flow.RESULTS))
+    synthetic.ok(await client.get(synthetic.RESULTS))
     return submit, timer.last_ns, time.perf_counter_ns() - started
 
 
 async def _floor(client: httpx.AsyncClient, timer: ServerTimer) -> tuple[int, int]:
     """Server ns of the floor's POST and GET together, and client-observed ns."""
     started = time.perf_counter_ns()
-    if _flow.see_other(await client.post("/_bench/floor")) != "/_bench/floor":
-        raise _flow.FlowError("the floor did not redirect to its page")
+    if synthetic.see_other(await client.post("/_bench/floor")) != "/_bench/floor":
+        raise synthetic.FlowError("the floor did not redirect to its page")
     stored = timer.last_ns
-    _flow.ok(await client.get("/_bench/floor"))
+    synthetic.ok(await client.get("/_bench/floor"))
     return stored + timer.last_ns, time.perf_counter_ns() - started
 
 
@@ -89,7 +89,7 @@ async def _measure(directory: Path, rounds: int, per_round: int, warmup_rounds: 
                 try:
                     # Untimed: every session walks to the review page first.
                     for client in clients:
-                        await _flow.to_review(client)
+                        await synthetic.to_review(client)
                     gc.collect()
                     subject: list[tuple[int, int, int]] = []
                     floor: list[tuple[int, int]] = []
@@ -129,7 +129,9 @@ async def _measure(directory: Path, rounds: int, per_round: int, warmup_rounds: 
     submits = (warmup_rounds + rounds) * per_round
     stored, floors = _count(database, "check_record"), _count(database, "bench_floor")
     if (stored, floors) != (submits, submits):
-        raise _flow.FlowError(f"expected {submits} records and floor rows, got {stored}, {floors}")
+        raise synthetic.FlowError(
+            f"expected {submits} records and floor rows, got {stored}, {floors}"
+        )
 
     ratio = Spread.of(ratios)
     return BenchResult(
