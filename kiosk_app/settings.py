@@ -54,6 +54,15 @@ class Settings(BaseSettings):
     simulator_script: tuple[str, ...] = ("126/79/68",)
 
     forms_dir: Path = PROJECT_ROOT / "forms"
+    # Signposting (docs/signposting.md): the services directory lives in
+    # signposting/services.yaml. Entries not yet verified against a source
+    # are hidden from residents; only demos and tests set this True.
+    signposting_dir: Path = PROJECT_ROOT / "signposting"
+    signposting_show_unverified: bool = False
+    # An optional open postcode lookup (CSV `postcode_district,borough`, or an
+    # ONS postcode directory extract) giving the resident's borough; without
+    # it, or for a postcode it does not settle, the site's borough is used.
+    postcode_lookup: Path | None = None
     locale_dir: Path = PROJECT_ROOT / "i18n"
     assets_dir: Path = PROJECT_ROOT / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"
     default_language: str = "en"
