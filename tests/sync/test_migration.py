@@ -1,0 +1,92 @@
+"""Migration 0002: no drift from the tables, and checks from 0001 get sealed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import MetaData, text
+from sqlmodel import Session
+
+from kiosk_app.store import migrate
+from kiosk_app.store.db import make_engine
+from kiosk_app.store.tables import CheckRecord
+from kiosk_app.sync import outbox_store
+from kiosk_app.sync.enrolment import Enrolment, EnrolmentCache
+from tests.sync.conftest import T0
+
+
+def test_the_models_match_the_migrations(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'kiosk.sqlite3'}"
+    migrate.upgrade(url)
+    # Only the kiosk's tables: SQLModel.metadata is shared with the upstream's
+    # tables whenever they are imported too (as in a whole test run).
+    kiosk = MetaData()
+    CheckRecord.__table__.to_metadata(kiosk)  # type: ignore[attr-defined]
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), kiosk) == []
+    engine.dispose()
+
+
+def test_alembic_check_reports_no_drift(tmp_path: Path) -> None:
+    # `alembic check` itself, in a process that imports only the kiosk.
+    script = (
+        "import sys\n"
+        "from alembic import command\n"
+        "from kiosk_app.store import migrate\n"
+        "migrate.upgrade(sys.argv[1])\n"
+        "command.check(migrate.alembic_config(sys.argv[1]))\n"
+    )
+    url = f"sqlite:///{tmp_path / 'kiosk.sqlite3'}"
+    done = subprocess.run(
+        [sys.executable, "-c", script, url], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_checks_from_before_the_outbox_are_pending_and_get_sealed(
+    tmp_path: Path, keys_dir: Path, enrolled: Enrolment
+) -> None:
+    url = f"sqlite:///{tmp_path / 'kiosk.sqlite3'}"
+    Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    config = migrate.alembic_config(url)
+    command.upgrade(config, "0001")
+    engine = make_engine(url)
+    with engine.begin() as db:
+        db.execute(
+            text(
+                "INSERT INTO check_record VALUES ('0193f3c2-7a1e-7c4b-9d2e-5f6a7b8c9d0e', "
+                "'2026-11-25 10:31:02.000000', 'site', 'kiosk', 'vital5', 1, "
+                """'{"about": {"age": 47}}', '{"schema": "vital5.score.v1"}', 'pending')"""
+            )
+        )
+    command.upgrade(config, "head")
+    current = EnrolmentCache(keys_dir).current()
+    assert current is not None
+    with Session(engine) as session:
+        assert outbox_store.stats(session=session).unsealed == 1
+        assert outbox_store.seal_plaintext_rows(session=session, sealer=current.sealer, now=T0) == 1
+    with engine.connect() as db:
+        row = db.execute(
+            text("SELECT answers_json, envelope, sync_state, attempts FROM check_record")
+        ).one()
+    assert row[0] is None
+    assert row[1]
+    assert (row[2], row[3]) == ("pending", 0)
+    with pytest.raises(RuntimeError, match="sealed records exist"):
+        command.downgrade(config, "0001")
+    engine.dispose()
+
+
+def test_downgrade_without_sealed_records(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'kiosk.sqlite3'}"
+    migrate.upgrade(url)
+    config = migrate.alembic_config(url)
+    command.downgrade(config, "0001")
+    command.upgrade(config, "head")
