@@ -7,11 +7,15 @@ and no memory figure: performance is measured by ``make bench``, never here.
 from __future__ import annotations
 
 import math
+import os
+import threading
+from pathlib import Path
 
+import psutil
 import pytest
 
 from bench import __main__ as runner
-from bench import memory, submit_vs_floor
+from bench import frame_to_browser, memory, submit_vs_floor
 from bench._result import BenchResult, Spread, table
 
 
@@ -40,6 +44,26 @@ def test_memory_runs_a_real_kiosk_process() -> None:
     assert result.notes["active_sessions at end"] == "0"
 
 
+def test_frame_to_browser_runs_and_leaves_nothing_behind() -> None:
+    if not Path(frame_to_browser.CHROMIUM).is_file():
+        message = f"{frame_to_browser.CHROMIUM} is missing (make browser-deps)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{message}; CI must run this benchmark.", pytrace=False)
+        pytest.skip(message)
+    fds_before = set(os.listdir("/proc/self/fd"))
+    threads_before = set(threading.enumerate())
+
+    result = frame_to_browser.run(rounds=1, frames=2, warmup_rounds=0)
+
+    assert_well_formed(result, frame_to_browser.NAME)
+    assert result.ratio.n == 1
+    assert result.target_met is None
+    # No pty, socket, server thread or browser process outlives the run.
+    assert set(os.listdir("/proc/self/fd")) <= fds_before
+    assert set(threading.enumerate()) <= threads_before
+    assert psutil.Process().children(recursive=True) == []
+
+
 def test_runner_reports_a_failure_by_exit_code(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -51,6 +75,7 @@ def test_runner_reports_a_failure_by_exit_code(
         return BenchResult("fine", "ms", "a", "b", one, one, one, "ratio ≤ 2", False)
 
     monkeypatch.setitem(runner.QUICK, submit_vs_floor.NAME, fine)
+    monkeypatch.setitem(runner.QUICK, frame_to_browser.NAME, fine)
     monkeypatch.setitem(runner.QUICK, memory.NAME, broken)
     assert runner.main(["--quick"]) == 1
     out = capsys.readouterr()
