@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Match
 
 from upstream.envelope import RejectCode
 
@@ -42,12 +46,73 @@ def problem(
 
 
 def install(app: FastAPI) -> None:
+    """Register the handlers, and make the OpenAPI document say what they do."""
+    _document_malformed_requests(app)
+
     @app.exception_handler(ApiError)
     async def api_error(_request: Request, error: ApiError) -> JSONResponse:
         return problem(error.status, error.code, error.reason, error.headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        headers = dict(error.headers or {})
+        if error.status_code == 405:
+            # Starlette answers from the first route with this path, so its Allow
+            # names only that route's methods; list every route's instead.
+            headers["Allow"] = ", ".join(_allowed_methods(request))
+        code = _HTTP_CODES.get(error.status_code, "http_error")
+        return problem(error.status_code, code, str(error.detail), headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, error: RequestValidationError) -> JSONResponse:
         first = error.errors()[0] if error.errors() else {}
         where = ".".join(str(part) for part in first.get("loc", ()))
         return problem(400, RejectCode.MALFORMED.value, f"{where}: {first.get('msg', 'invalid')}")
+
+
+_HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match is Match.PARTIAL and isinstance(route, BaseRoute):
+            methods.update(getattr(route, "methods", None) or ())
+    return sorted(methods)
+
+
+def _document_malformed_requests(app: FastAPI) -> None:
+    # FastAPI documents its own 422 for every operation with parameters; here
+    # such requests get 400 {"code": "malformed", ...} instead (the protocol's
+    # status for a malformed request). 422s an operation declares stay.
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = get_openapi(
+                title=app.title, version=app.version, summary=app.summary, routes=app.routes
+            )
+            for path in document.get("paths", {}).values():
+                for operation in path.values():
+                    _swap_validation_error(operation)
+            document.get("components", {}).get("schemas", {}).pop("HTTPValidationError", None)
+            document.get("components", {}).get("schemas", {}).pop("ValidationError", None)
+            app.openapi_schema = document
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _swap_validation_error(operation: dict[str, Any]) -> None:
+    responses: dict[str, Any] = operation.setdefault("responses", {})
+    validation = responses.get("422", {})
+    schema = validation.get("content", {}).get("application/json", {}).get("schema", {})
+    if schema.get("$ref", "").endswith("/HTTPValidationError"):
+        del responses["422"]
+    if "parameters" in operation or "requestBody" in operation:
+        responses.setdefault("400", _PROBLEM_400)
+
+
+_PROBLEM_400: dict[str, Any] = {
+    "description": "Malformed request",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+}

@@ -50,7 +50,16 @@ def batch_schema() -> dict[str, Any]:
         "required": ["records"],
         "additionalProperties": False,
         "properties": {
-            "records": {"type": "array", "maxItems": MAX_BATCH_RECORDS, "items": envelope_schema()}
+            "records": {
+                "type": "array",
+                "maxItems": MAX_BATCH_RECORDS,
+                # Anything is accepted in the batch: a record that is not a
+                # valid envelope gets its own "rejected" receipt (malformed).
+                "items": {
+                    "description": "An envelope; anything else is rejected as malformed",
+                    "anyOf": [envelope_schema(), {}],
+                },
+            }
         },
     }
 

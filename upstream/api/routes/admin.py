@@ -6,6 +6,7 @@ import json
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
 from upstream.api.deps import AdminActor, StateDep
@@ -23,6 +24,13 @@ _PROBLEMS: dict[int | str, dict[str, object]] = {
     401: {"model": Problem},
     403: {"model": Problem},
 }
+
+
+class AuditPage(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    after: int = Field(0, ge=0, le=2**63 - 1, description="The last event id already read")
+    limit: int = Field(100, ge=1, le=1000)
 
 
 def device_out(device: Device) -> DeviceOut:
@@ -101,13 +109,10 @@ def revoke_device(
 
 @router.get("/audit", response_model=list[AuditEventOut], responses=_PROBLEMS)
 def audit_log(
-    state: StateDep,
-    _actor: AdminActor,
-    after: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    state: StateDep, _actor: AdminActor, page: Annotated[AuditPage, Query()]
 ) -> list[AuditEventOut]:
     with Session(state.engine) as session:
-        events = audit.list_events(session=session, after_id=after, limit=limit)
+        events = audit.list_events(session=session, after_id=page.after, limit=page.limit)
         return [_event_out(event) for event in events]
 
 

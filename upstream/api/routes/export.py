@@ -12,6 +12,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
 from upstream.api.deps import ExportActor, StateDep
@@ -25,6 +26,17 @@ router = APIRouter(prefix="/api/v1", tags=["export"])
 FHIR_JSON = "application/fhir+json"
 FHIR_NDJSON = "application/fhir+ndjson"
 MAX_SEQUENCE = 2**63 - 1  # PostgreSQL BIGINT
+
+
+class Page(BaseModel):
+    """Unknown parameters are refused: a typo such as ``sinse`` must not export from 0."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    since: int = Field(0, ge=0, le=MAX_SEQUENCE, description="The last sequence already read")
+    limit: int = Field(100, ge=1, le=10_000, description="Bundles at most (capped by settings)")
+
+
 _PROBLEMS: dict[int | str, dict[str, object]] = {
     401: {"model": Problem},
     403: {"model": Problem},
@@ -83,13 +95,9 @@ def record_fhir(
     },
     summary="Records after sequence `since`, one FHIR Bundle per line",
 )
-def export_ndjson(
-    state: StateDep,
-    actor: ExportActor,
-    since: Annotated[int, Query(ge=0, le=MAX_SEQUENCE)] = 0,
-    limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
-) -> Response:
-    limit = min(limit, state.settings.export_max_limit)
+def export_ndjson(state: StateDep, actor: ExportActor, page: Annotated[Page, Query()]) -> Response:
+    since = page.since
+    limit = min(page.limit, state.settings.export_max_limit)
     with Session(state.engine) as session:
         rows = records.records_since(session=session, since=since, limit=limit)
         lines = [state.exporter.ndjson_line(row) for row in rows]
