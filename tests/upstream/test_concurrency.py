@@ -3,7 +3,8 @@
 "Gap-safe" is what exporters need: a reader that pages by ``since`` while
 batches are still arriving must see every record exactly once. That holds
 only if sequence numbers become visible in order (upstream/store/db.py), so
-a reader runs alongside the writers here, on SQLite and on PostgreSQL.
+a reader runs alongside the writers here, which upload through two instances
+of the upstream sharing one database, on SQLite and on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from fastapi import FastAPI
 from sqlalchemy import event
 from sqlmodel import Session
 
-from tests.upstream.conftest import counts, enrol_kiosk
+from tests.upstream.conftest import counts, engine, enrol_kiosk
 from tests.upstream.fake_kiosk import FakeKiosk
 from upstream.ingest import Submitted
+from upstream.main import create_app
+from upstream.settings import UpstreamSettings
 from upstream.store.records import records_since
 
 KIOSKS = 4
@@ -65,8 +68,13 @@ async def _follow(app: FastAPI, auth: dict[str, str], writers_done: asyncio.Even
 
 
 async def test_concurrent_batches_get_unique_increasing_sequences_and_a_reader_misses_none(
-    upstream_app: FastAPI, upstream_public_key: bytes, export_auth: dict[str, str]
+    upstream_app: FastAPI,
+    upstream_settings: UpstreamSettings,
+    upstream_public_key: bytes,
+    export_auth: dict[str, str],
 ) -> None:
+    # Two instances of the upstream on one database, as behind a load balancer.
+    instances = [upstream_app, create_app(upstream_settings)]
     kiosks = [FakeKiosk(upstream_public_key) for _ in range(KIOSKS)]
     for kiosk in kiosks:
         enrol_kiosk(upstream_app, kiosk)
@@ -78,7 +86,9 @@ async def test_concurrent_batches_get_unique_increasing_sequences_and_a_reader_m
 
     async def writers() -> list[list[list[int]]]:
         try:
-            return await asyncio.gather(*(_upload(upstream_app, batches) for batches in work))
+            return await asyncio.gather(
+                *(_upload(instances[i % 2], batches) for i, batches in enumerate(work))
+            )
         finally:
             writers_done.set()
 
@@ -94,6 +104,7 @@ async def test_concurrent_batches_get_unique_increasing_sequences_and_a_reader_m
     sent = [str(envelope["id"]) for batches in work for batch in batches for envelope in batch]
     assert sorted(seen) == sorted(sent)  # every record exactly once
     assert counts(upstream_app)["record"] == TOTAL
+    engine(instances[1]).dispose()
 
 
 def test_a_record_that_commits_late_is_not_stepped_over(
