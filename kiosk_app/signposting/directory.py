@@ -1,0 +1,313 @@
+"""The services directory: its schema, and the loaders (the package's only I/O).
+
+``signposting/services.yaml`` is data, checked when it is loaded: a bad entry
+stops the kiosk at start-up with a coded message naming the service and the
+field (style-anchors.md habits 3 and A6), never halfway through a resident's
+results. Adding a service needs no code change (signposting/README.md).
+
+Phone numbers are checked as UK numbers with ``phonenumbers``. A number
+holds digits only: words such as "then press 2" go in ``phone_note``, so a
+``tel:`` link never dials letters turned into digits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Final
+
+import phonenumbers
+import yaml
+from phonenumbers import shortnumberinfo
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from kiosk_app.signposting.eligibility import Eligibility
+from kiosk_app.signposting.locality import (
+    LONDON_BOROUGHS,
+    PostcodeLookup,
+    parse_postcode_lookup,
+)
+from kiosk_app.signposting.problems import Code, DirectoryError, Problem
+
+SERVICES_FILE: Final = "services.yaml"
+ALL: Final = "all"  # a service open to everyone, wherever they live
+_REGION: Final = "GB"
+_PHONE_CHARS: Final = re.compile(r"^\+?[0-9 ()-]+$")
+_WEB: Final = re.compile(r"^(https://)?[a-z0-9-]+(\.[a-z0-9-]+)+(/\S*)?$")
+_EMAIL: Final = re.compile(r"^[^@\s]+@[a-z0-9-]+(\.[a-z0-9-]+)+$")
+
+
+class Need(StrEnum):
+    """The Vital 5 area a service helps with (the seed's coarse tag)."""
+
+    BP = "bp"
+    SMOKING = "smoking"
+    ALCOHOL = "alcohol"
+    MENTAL_HEALTH = "mental_health"
+    WEIGHT = "weight"
+    URGENT = "urgent"
+    GENERAL = "general"
+
+
+class Kind(StrEnum):
+    """What a service offers; the rules (rules.py) ask for kinds, not ids."""
+
+    EMERGENCY = "emergency"  # 999
+    URGENT_CARE = "urgent_care"  # NHS 111
+    CRISIS_LINE = "crisis_line"  # mental health crisis, by phone
+    EMOTIONAL_SUPPORT = "emotional_support"  # Samaritans, Shout
+    TALKING_THERAPY = "talking_therapy"
+    BP_CHECK = "bp_check"
+    STOP_SMOKING = "stop_smoking"
+    ALCOHOL_ADVICE = "alcohol_advice"  # helplines, web chat, self-tests
+    ALCOHOL_SERVICE = "alcohol_service"  # local drug and alcohol treatment
+    WEIGHT_PROGRAMME = "weight_programme"
+    WEIGHT_REFERRAL = "weight_referral"  # specialist, by GP referral only
+    GP_REGISTRATION = "gp_registration"
+    MATERNITY = "maternity"
+    HEALTH_CHECK = "health_check"
+    WOMENS_HEALTH = "womens_health"
+
+
+# The need a kind belongs to: an entry must list it, so the coarse tag and
+# the fine one cannot drift apart.
+KIND_NEED: Final = {
+    Kind.EMERGENCY: Need.URGENT,
+    Kind.URGENT_CARE: Need.URGENT,
+    Kind.CRISIS_LINE: Need.MENTAL_HEALTH,
+    Kind.EMOTIONAL_SUPPORT: Need.MENTAL_HEALTH,
+    Kind.TALKING_THERAPY: Need.MENTAL_HEALTH,
+    Kind.BP_CHECK: Need.BP,
+    Kind.STOP_SMOKING: Need.SMOKING,
+    Kind.ALCOHOL_ADVICE: Need.ALCOHOL,
+    Kind.ALCOHOL_SERVICE: Need.ALCOHOL,
+    Kind.WEIGHT_PROGRAMME: Need.WEIGHT,
+    Kind.WEIGHT_REFERRAL: Need.WEIGHT,
+    Kind.GP_REGISTRATION: Need.GENERAL,
+    Kind.MATERNITY: Need.GENERAL,
+    Kind.HEALTH_CHECK: Need.GENERAL,
+    Kind.WOMENS_HEALTH: Need.GENERAL,
+}
+
+
+def _error(code: Code, message: str) -> PydanticCustomError:
+    return PydanticCustomError(code.value, message)
+
+
+def _uk_number(text: str) -> phonenumbers.PhoneNumber:
+    """Parse a UK number (full or short, e.g. 111, 116 123), or raise a coded error."""
+    if not _PHONE_CHARS.match(text):
+        raise _error(
+            Code.PHONE_WORDS,
+            "a phone number holds digits only; put words such as 'then press 2' "
+            "in contact.phone_note",
+        )
+    try:
+        number = phonenumbers.parse(text, _REGION)
+    except phonenumbers.NumberParseException as exc:
+        raise _error(Code.PHONE_INVALID, f"{text!r} is not a phone number") from exc
+    if not (phonenumbers.is_valid_number(number) or shortnumberinfo.is_valid_short_number(number)):
+        raise _error(Code.PHONE_INVALID, f"{text!r} is not a valid UK phone number")
+    return number
+
+
+def tel_href(text: str) -> str:
+    """The ``tel:`` link for a checked number: +44… or, for short numbers, the digits."""
+    number = _uk_number(text)
+    if phonenumbers.is_valid_number(number):
+        return "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return "tel:" + phonenumbers.national_significant_number(number)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Contact(_Strict):
+    phone: str = ""
+    # What to do after dialling ("then press 2"), shown next to the number.
+    phone_note: str = ""
+    # A second number for the same service.
+    phone_alt: str = ""
+    web: str = ""
+    # How to text, or a textphone number, in words ("Text SHOUT to 85258").
+    text: str = ""
+    email: str = ""
+    address: str = ""
+
+    @field_validator("phone", "phone_alt")
+    @classmethod
+    def _phone(cls, value: str) -> str:
+        if value:
+            _uk_number(value)
+        return value
+
+    @field_validator("web")
+    @classmethod
+    def _web(cls, value: str) -> str:
+        if value and not _WEB.match(value):
+            raise _error(
+                Code.WEB_INVALID,
+                "a web address is a lower-case host and path such as 'nhs.uk/service' "
+                "(https:// optional); put descriptions in notes",
+            )
+        return value
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        if value and not _EMAIL.match(value):
+            raise _error(Code.EMAIL_INVALID, f"{value!r} is not an email address")
+        return value
+
+    @property
+    def phone_href(self) -> str:
+        return tel_href(self.phone) if self.phone else ""
+
+    @property
+    def phone_alt_href(self) -> str:
+        return tel_href(self.phone_alt) if self.phone_alt else ""
+
+    @property
+    def web_url(self) -> str:
+        """The web address as a full https URL, for the QR code."""
+        if not self.web or self.web.startswith("https://"):
+            return self.web
+        return "https://" + self.web
+
+    @property
+    def reachable(self) -> bool:
+        return any((self.phone, self.web, self.text, self.email, self.address))
+
+
+NonEmpty = Annotated[str, Field(min_length=1)]
+
+
+class Service(_Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+    name: NonEmpty
+    # Plain English for residents; translated (signposting/extract.py).
+    description: NonEmpty
+    boroughs: Annotated[tuple[str, ...], Field(min_length=1)]
+    needs: Annotated[tuple[Need, ...], Field(min_length=1)]
+    kinds: Annotated[tuple[Kind, ...], Field(min_length=1)]
+    contact: Contact = Contact()
+    # True: contact them yourself. False: a GP or pharmacist refers you.
+    # None: not established from the sources.
+    self_referral: bool | None
+    languages: tuple[str, ...] = ()
+    hours: str = ""
+    eligibility: Eligibility | None = None
+    source: NonEmpty
+    source_date: str
+    verified: bool
+    notes: str = ""
+
+    @field_validator("boroughs")
+    @classmethod
+    def _boroughs(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        known = set(LONDON_BOROUGHS.values())
+        unknown = [b for b in value if b != ALL and b not in known]
+        if unknown:
+            raise _error(
+                Code.BOROUGH,
+                f"unknown borough {unknown[0]!r}: use a London borough's ONS name "
+                "(e.g. 'Lambeth') or 'all'",
+            )
+        if ALL in value and len(value) > 1:
+            raise _error(Code.BOROUGH, "'all' already covers every borough; list it alone")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Service:
+        missing = [k.value for k in self.kinds if KIND_NEED[k] not in self.needs]
+        if missing:
+            raise _error(
+                Code.KIND_WITHOUT_NEED,
+                f"kinds: {missing[0]!r} needs {KIND_NEED[Kind(missing[0])].value!r} in needs",
+            )
+        if not self.verified and not self.notes.strip():
+            raise _error(Code.UNVERIFIED_NO_NOTE, "notes: say what is unverified and why")
+        return self
+
+    def serves(self, borough: str) -> bool:
+        return ALL in self.boroughs or borough in self.boroughs
+
+
+class Directory(_Strict):
+    services: tuple[Service, ...]
+
+    def visible(self, *, show_unverified: bool) -> Directory:
+        """What residents may see: verified entries only, unless in a demo."""
+        if show_unverified:
+            return self
+        return Directory(services=tuple(s for s in self.services if s.verified))
+
+    def get(self, service_id: str) -> Service | None:
+        return next((s for s in self.services if s.id == service_id), None)
+
+
+_SERVICES: Final = TypeAdapter(tuple[Service, ...])
+
+
+def _service_id(data: Sequence[Any], index: object) -> str:
+    if isinstance(index, int) and 0 <= index < len(data) and isinstance(data[index], dict):
+        return str(data[index].get("id") or f"entry {index + 1}")
+    return "?"
+
+
+def _problems(data: Sequence[Any], exc: ValidationError) -> Iterator[Problem]:
+    for err in exc.errors():
+        index, *path = err["loc"] or ("?",)
+        code = Code.of(err["type"])
+        yield Problem(code, _service_id(data, index), ".".join(map(str, path)), err["msg"])
+
+
+def parse_directory(text: str) -> Directory:
+    """Check a services file's text; raises DirectoryError listing every problem."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise DirectoryError([Problem(Code.FILE, "-", "", f"not valid YAML: {exc}")]) from exc
+    if not isinstance(data, list) or not data:
+        raise DirectoryError([Problem(Code.FILE, "-", "", "must be a non-empty list of services")])
+    try:
+        services = _SERVICES.validate_python(data)
+    except ValidationError as exc:
+        raise DirectoryError(list(_problems(data, exc))) from exc
+    counts = Counter(s.id for s in services)
+    duplicates = [service_id for service_id, n in counts.items() if n > 1]
+    if duplicates:
+        raise DirectoryError(
+            [Problem(Code.DUPLICATE_ID, d, "id", "another service has this id") for d in duplicates]
+        )
+    return Directory(services=services)
+
+
+def load_directory(directory_dir: Path) -> Directory:
+    """Read and check ``<directory_dir>/services.yaml``."""
+    path = directory_dir / SERVICES_FILE
+    try:
+        return parse_directory(path.read_text(encoding="utf-8"))
+    except DirectoryError as exc:
+        raise DirectoryError(exc.problems, path=path) from None
+
+
+def load_postcode_lookup(path: Path | None) -> PostcodeLookup | None:
+    """The postcode lookup at ``path`` if one is installed there, else None."""
+    if path is None or not path.is_file():
+        return None
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return parse_postcode_lookup(fh)
