@@ -106,3 +106,31 @@ async def test_the_public_keys_are_public(
 
     [key] = response.json()
     assert base64.b64decode(key["public_key"]) == upstream_public_key
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("OPTIONS", "/api/v1/devices", "GET, POST"),
+        ("DELETE", "/api/v1/records:batch", "POST"),
+        ("GET", "/api/v1/records/0193f3c2-7a1e-7c4b-9d2e-5f6a7b8c9d0e", "PUT"),
+    ],
+)
+async def test_405_lists_every_method_the_path_has(
+    upstream: httpx.AsyncClient, method: str, path: str, allow: str
+) -> None:
+    response = await upstream.request(method, path)
+
+    assert response.status_code == 405
+    assert response.headers["allow"] == allow
+    assert response.json()["code"] == "method_not_allowed"
+
+
+async def test_unknown_paths_and_query_parameters_are_refused_in_the_same_shape(
+    upstream: httpx.AsyncClient, admin_auth: dict[str, str]
+) -> None:
+    missing = await upstream.get("/api/v1/nothing")
+    typo = await upstream.get("/api/v1/audit", params={"aftr": 5}, headers=admin_auth)
+
+    assert (missing.status_code, missing.json()["code"]) == (404, "not_found")
+    assert (typo.status_code, typo.json()["code"]) == (400, "malformed")

@@ -74,12 +74,19 @@ _HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
 
 
 def _allowed_methods(request: Request) -> list[str]:
-    methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match is Match.PARTIAL and isinstance(route, BaseRoute):
-            methods.update(getattr(route, "methods", None) or ())
-    return sorted(methods)
+    # Ask the router which methods would match this path in full (included
+    # routers nest, so only a full match of the whole scope is trustworthy).
+    routes: list[BaseRoute] = request.app.router.routes
+    return [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes
+        )
+    ]
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 
 def _document_malformed_requests(app: FastAPI) -> None:
