@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup assets i18n i18n-extract lint typecheck pytest test-deps bench clean
+.PHONY: run test setup assets i18n i18n-extract i18n-update lint typecheck pytest test-deps bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,14 @@ i18n: $(BIN)/.installed
 i18n-extract: $(BIN)/.installed
 	$(BIN)/pybabel extract -F i18n/babel.toml -k N_ --add-comments=Translators: \
 		--sort-by-file --project="Vital 5 Check" --msgid-bugs-address=- -o i18n/messages.pot .
+
+# Bring every catalog up to date with messages.pot (after i18n-extract): new
+# strings arrive untranslated, removed ones are dropped. No fuzzy matching: a
+# guessed translation of a changed health message is worse than none, and
+# the tests (tests/i18n) list what each language is missing.
+i18n-update: $(BIN)/.installed
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -D messages \
+		-i i18n/messages.pot -d i18n
 
 setup: $(BIN)/.installed assets i18n
 
