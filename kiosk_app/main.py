@@ -26,7 +26,15 @@ from kiosk_app.store.db import make_engine
 from kiosk_app.sync.hub import SyncHub
 from kiosk_app.web.deps import SESSION_COOKIE, NoSessionError
 from kiosk_app.web.i18n import Catalogs
-from kiosk_app.web.routes import bench_floor, blood_pressure, questions, results, scale, start
+from kiosk_app.web.routes import (
+    admin,
+    bench_floor,
+    blood_pressure,
+    questions,
+    results,
+    scale,
+    start,
+)
 from kiosk_app.web.security import SecurityHeaders
 from kiosk_app.web.sessions import SessionStore
 from kiosk_app.web.state import KioskState
@@ -77,7 +85,7 @@ def create_app(
     app.mount("/static/nhsuk", StaticFiles(directory=settings.assets_dir), name="nhsuk")
     app.mount("/static/app", StaticFiles(directory=APP_STATIC), name="app-static")
     # The scale's route comes before the generic /check/{step_id} routes.
-    for module in (start, scale, questions, blood_pressure, results):
+    for module in (start, scale, questions, blood_pressure, results, admin):
         app.include_router(module.router)
     if settings.bench_floor:
         bench_floor.prepare(state)
