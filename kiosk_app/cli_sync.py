@@ -83,13 +83,13 @@ def status(
     """Pending, sending, acknowledged and rejected records; last success and error."""
     from sqlmodel import Session
 
-    from kiosk_app.sync import outbox_store
+    from kiosk_app.sync import status as outbox_status
     from kiosk_app.sync.enrolment import EnrolmentCache
 
     settings, engine = _open()
     try:
         with Session(engine) as session:
-            stats = outbox_store.stats(session=session)
+            stats = outbox_status.stats(session=session)
     finally:
         engine.dispose()
     cache = EnrolmentCache(settings.keys_dir)
@@ -133,12 +133,12 @@ def requeue(
     """Send rejected records again, once the upstream has fixed the cause."""
     from sqlmodel import Session
 
-    from kiosk_app.sync import outbox_store
+    from kiosk_app.sync import status as outbox_status
 
     _settings, engine = _open()
     try:
         with Session(engine) as session:
-            count = outbox_store.requeue_rejected(session=session, code=code)
+            count = outbox_status.requeue_rejected(session=session, code=code)
     finally:
         engine.dispose()
     typer.echo(f"{count} rejected records are pending again")

@@ -20,7 +20,7 @@ from sqlmodel import Session
 from kiosk_app.settings import Settings
 from kiosk_app.store import crud
 from kiosk_app.store.tables import CheckRecordBase
-from kiosk_app.sync import outbox_store
+from kiosk_app.sync import outbox_store, status
 from kiosk_app.sync.enrolment import EnrolmentCache
 from kiosk_app.sync.worker import Clock, SyncWorker, utc_now
 
@@ -83,7 +83,7 @@ class SyncHub:
     def health(self) -> dict[str, object]:
         """The "sync" object of /healthz: counts, times, codes; no personal data."""
         with Session(self.engine) as session:
-            stats = outbox_store.stats(session=session)
+            stats = status.stats(session=session)
         enrolled = self.enrolments.current()
         return {
             "enrolled": enrolled is not None,

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from kiosk_app.store import migrate
 from kiosk_app.store.db import make_engine
 from kiosk_app.store.tables import CheckRecord
-from kiosk_app.sync import outbox_store
+from kiosk_app.sync import outbox_store, status
 from kiosk_app.sync.enrolment import Enrolment, EnrolmentCache
 from tests.sync.conftest import T0
 
@@ -70,7 +70,7 @@ def test_checks_from_before_the_outbox_are_pending_and_get_sealed(
     current = EnrolmentCache(keys_dir).current()
     assert current is not None
     with Session(engine) as session:
-        assert outbox_store.stats(session=session).unsealed == 1
+        assert status.stats(session=session).unsealed == 1
         assert outbox_store.seal_plaintext_rows(session=session, sealer=current.sealer, now=T0) == 1
     with engine.connect() as db:
         row = db.execute(

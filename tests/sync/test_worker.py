@@ -18,6 +18,7 @@ from sqlmodel import Session
 from kiosk_app.settings import Settings
 from kiosk_app.store.tables import SyncState
 from kiosk_app.sync import outbox_store
+from kiosk_app.sync import status as outbox_status
 from kiosk_app.sync.enrolment import Enrolment, EnrolmentCache, enroll
 from kiosk_app.sync.hub import SyncHub
 from kiosk_app.sync.worker import SyncWorker
@@ -226,9 +227,9 @@ async def test_a_rejected_record_is_never_retried_and_blocks_nothing(
     assert ids[1] not in upstream.requests[-1].content.decode()
     assert all(states(engine)[i][0] == "acknowledged" for i in later)
     with Session(engine) as session:
-        stats = outbox_store.stats(session=session)
+        stats = outbox_status.stats(session=session)
         assert stats.rejected == {"bad_signature": 1}
-        assert outbox_store.requeue_rejected(session=session, code="bad_signature") == 1
+        assert outbox_status.requeue_rejected(session=session, code="bad_signature") == 1
     assert states(engine)[ids[1]] == ("pending", 0, None)
 
 
