@@ -131,7 +131,7 @@ def upstream_public_key(key_dir: Path) -> bytes:
 
 @pytest.fixture
 def upstream_settings(dsn: str, key_dir: Path, upstream_public_key: bytes) -> UpstreamSettings:
-    return UpstreamSettings(_env_file=None, dsn=dsn, key_dir=key_dir)  # type: ignore[call-arg]
+    return UpstreamSettings(_env_file=None, dsn=dsn, key_dir=key_dir)
 
 
 @pytest.fixture

@@ -88,11 +88,12 @@ async def test_a_batch_gets_one_receipt_per_record_in_order(
     forged = kiosk.record()
     forged["signature"] = stranger.sign(forged)["signature"]
     fresh = [kiosk.record(), kiosk.record()]
-    records = [
+    unknown = stranger.record()
+    records: list[object] = [
         fresh[0],
         stored_before,
         conflicting,
-        stranger.record(),
+        unknown,
         forged,
         {"v": 1, "device_id": kiosk.device_id},
         "not an object",
@@ -107,7 +108,7 @@ async def test_a_batch_gets_one_receipt_per_record_in_order(
         (fresh[0]["id"], "stored", None),
         (stored_before["id"], "duplicate", None),
         (stored_before["id"], "rejected", "conflict"),
-        (records[3]["id"], "rejected", "unknown_device"),
+        (unknown["id"], "rejected", "unknown_device"),
         (forged["id"], "rejected", "bad_signature"),
         (None, "rejected", "malformed"),
         (None, "rejected", "malformed"),

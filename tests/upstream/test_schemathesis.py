@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -33,9 +34,9 @@ from upstream.tokens import new_token
 
 # The schema is read at collection, so the app is built then; it touches no
 # database or key file until the module fixture below prepares them.
-_BASE = Path(tempfile.mkdtemp(prefix="vital5-schemathesis-"))
+_BASE = Path(tempfile.gettempdir()) / f"vital5-schemathesis-{uuid.uuid4().hex}"
 _APP = create_app(
-    UpstreamSettings(  # type: ignore[call-arg]
+    UpstreamSettings(
         _env_file=None,
         dsn=f"sqlite:///{_BASE / 'upstream.sqlite3'}",
         key_dir=_BASE / "keys",
@@ -62,6 +63,7 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", _APP, config=_CONFIG)
 
 @pytest.fixture(scope="module", autouse=True)
 def _prepared() -> Iterator[None]:
+    _BASE.mkdir(mode=0o700)
     migrate.upgrade(_APP.state.upstream.settings.dsn)
     with Session(_APP.state.upstream.engine) as session:
         session.add(
