@@ -4,7 +4,7 @@ upstream (tests/sync/fake_upstream.py), a migrated database and a fake clock."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from kiosk_app.store.db import make_engine
 from kiosk_app.store.tables import CheckRecordBase
 from kiosk_app.sync import outbox_store
 from kiosk_app.sync.crypto import Sealer
-from kiosk_app.sync.enrolment import Enrolment, enroll
+from kiosk_app.sync.enrolment import Enrolment, EnrolmentCache, enroll
 from tests.conftest import make_settings
 from tests.sync.fake_upstream import FakeUpstream
 
@@ -110,3 +110,14 @@ def engine(sync_settings: Settings) -> Iterator[Engine]:
     engine = make_engine(sync_settings.database_url)
     yield engine
     engine.dispose()
+
+
+Seal = Callable[..., list[str]]
+
+
+@pytest.fixture
+def seal(engine: Engine, keys_dir: Path, enrolled: Enrolment) -> Seal:
+    """Store ``count`` checks sealed by the enrolled device; returns their ids."""
+    current = EnrolmentCache(keys_dir).current()
+    assert current is not None
+    return lambda count=3: store_sealed(engine, current.sealer, count)

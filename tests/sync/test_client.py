@@ -240,3 +240,25 @@ async def test_real_tls_is_verified_against_the_site_ca_bundle(
         trusting = make_settings(tmp_path, keys_dir=keys_dir, upstream_ca_bundle=cert)
         async with client.make_client(trusting) as http:
             assert await client.push(http, []) == []
+
+
+async def test_an_upstream_under_a_path_keeps_its_path(
+    sync_settings: Settings, keys_dir: Path, upstream: FakeUpstream
+) -> None:
+    enroll(
+        keys_dir,
+        upstream_url="https://ics.test/vital5/",
+        upstream_public_key=upstream.public_key,
+        now=T0,
+    )
+    seen: list[httpx.Request] = []
+    transport = httpx.MockTransport(
+        lambda r: seen.append(r) or httpx.Response(200, json={"receipts": []})
+    )
+    async with client.make_client(sync_settings, transport) as http:
+        await client.push(http, [])
+        await client.put_one(http, "a", "{}")
+    assert [str(r.url) for r in seen] == [
+        "https://ics.test/vital5/api/v1/records:batch",
+        "https://ics.test/vital5/api/v1/records/a",
+    ]

@@ -1,98 +1,21 @@
-"""The sync worker against a fake upstream, with faults injected through
-httpx.MockTransport: outages, resets, partial and lost replies, rejections."""
+"""One worker pass against a fake upstream, with faults injected through
+httpx.MockTransport: partial and lost replies, rejections, refused batches."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import logging
-from collections.abc import Callable
 from pathlib import Path
 
-import httpx
-import pytest
 from sqlalchemy import Engine, text
-from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from kiosk_app.settings import Settings
-from kiosk_app.store.tables import SyncState
-from kiosk_app.sync import outbox_store
 from kiosk_app.sync import status as outbox_status
-from kiosk_app.sync.enrolment import Enrolment, EnrolmentCache, enroll
-from kiosk_app.sync.hub import SyncHub
-from kiosk_app.sync.worker import SyncWorker
+from kiosk_app.sync.enrolment import Enrolment, enroll
 from tests.conftest import make_settings
-from tests.sync.conftest import (
-    T0,
-    UPSTREAM_URL,
-    FakeClock,
-    example_record,
-    store_plain,
-    store_sealed,
-)
-from tests.sync.fake_upstream import (
-    FakeUpstream,
-    drop_receipts,
-    lose_response,
-    raises,
-    status,
-)
-
-
-def make_worker(
-    settings: Settings,
-    engine: Engine,
-    upstream: FakeUpstream,
-    clock: FakeClock,
-    sleeps: list[float] | None = None,
-) -> SyncWorker:
-    async def sleep(delay: float) -> None:
-        if sleeps is not None:
-            sleeps.append(delay)
-        clock.advance(delay)
-        await asyncio.sleep(0.001)
-
-    return SyncWorker(
-        settings,
-        engine,
-        EnrolmentCache(settings.keys_dir),
-        transport=upstream.transport(),
-        clock=clock,
-        sleep=sleep,
-        rand=lambda: 1.0,  # the top of the jitter range: delays are exact
-    )
-
-
-def states(engine: Engine) -> dict[str, tuple[str, int, str | None]]:
-    with engine.connect() as db:
-        rows = db.execute(
-            text("SELECT id, sync_state, attempts, rejected_code FROM check_record ORDER BY id")
-        )
-        return {r[0]: (r[1], r[2], r[3]) for r in rows}
-
-
-Seal = Callable[..., list[str]]
-
-
-@pytest.fixture
-def seal(engine: Engine, keys_dir: Path, enrolled: Enrolment) -> Seal:
-    """Store ``count`` checks sealed by the enrolled device; returns their ids."""
-    current = EnrolmentCache(keys_dir).current()
-    assert current is not None
-    return lambda count=3: store_sealed(engine, current.sealer, count)
-
-
-async def until(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
-    for _ in range(int(timeout / 0.01)):
-        if predicate():
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError("timed out waiting")
-
-
-def all_acknowledged(engine: Engine) -> Callable[[], bool]:
-    return lambda: all(s == SyncState.ACKNOWLEDGED for s, _, _ in states(engine).values())
+from tests.sync.conftest import T0, UPSTREAM_URL, FakeClock, Seal, store_plain
+from tests.sync.fake_upstream import FakeUpstream, drop_receipts, lose_response, status
+from tests.sync.worker_kit import all_acknowledged, make_worker, states
 
 
 async def test_a_pass_sends_and_acknowledges(
@@ -136,38 +59,6 @@ async def test_checks_stored_before_enrolment_are_sealed_then_sent(
         rows = db.execute(text("SELECT answers_json, result_json, envelope FROM check_record"))
         assert all(a is None and r is None and e for a, r, e in rows)
     assert json.loads(upstream.stored[ids[1]])["result"]["alcohol"]["total"] == 5
-
-
-async def test_outages_are_retried_with_capped_backoff_and_never_given_up(
-    sync_settings: Settings, engine: Engine, upstream: FakeUpstream, seal: Seal
-) -> None:
-    ids = seal(2)
-    upstream.faults = [
-        status(500),
-        status(503, {"code": "maintenance"}),
-        status(429),
-        raises(httpx.ConnectError),
-        raises(httpx.ReadTimeout),
-        raises(httpx.ReadError),  # connection reset
-        raises(httpx.RemoteProtocolError),
-        status(502),
-        status(500),
-        status(500),
-        status(500),
-    ]
-    sleeps: list[float] = []
-    worker = make_worker(sync_settings, engine, upstream, FakeClock(), sleeps)
-    task = asyncio.create_task(worker.run())
-    try:
-        await until(all_acknowledged(engine))
-    finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-        await worker.aclose()
-    # Doubling from 2 s, capped at 5 minutes; 11 failures, then success.
-    assert sleeps[:11] == [2, 4, 8, 16, 32, 64, 128, 256, 300, 300, 300]
-    assert len(upstream.requests) == 12
-    assert {i: upstream.receipts.count((i, "stored")) for i in ids} == dict.fromkeys(ids, 1)
 
 
 async def test_a_partial_reply_retries_only_the_records_without_a_receipt(
@@ -268,87 +159,3 @@ async def test_batches_follow_the_batch_size(
     settings = make_settings(tmp_path, keys_dir=keys_dir, sync_batch_size=2, sync_worker=False)
     await make_worker(settings, engine, upstream, FakeClock()).drain()
     assert [len(json.loads(r.content)["records"]) for r in upstream.requests] == [2, 2, 1]
-
-
-async def test_records_left_sending_by_a_crash_go_again_at_start(
-    sync_settings: Settings, engine: Engine, upstream: FakeUpstream, seal: Seal
-) -> None:
-    ids = seal()
-    with Session(engine) as session:  # claimed, then the power went
-        assert len(outbox_store.claim_batch(session=session, now=T0, limit=100)) == 3
-    worker = make_worker(sync_settings, engine, upstream, FakeClock())
-    assert (await worker.drain()).sent == 0  # a pass alone leaves them be
-    task = asyncio.create_task(worker.run())
-    try:
-        await until(all_acknowledged(engine))
-    finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-        await worker.aclose()
-    assert sorted(upstream.stored) == ids
-
-
-async def test_a_failing_pass_backs_off_instead_of_spinning(
-    tmp_path: Path, keys_dir: Path, engine: Engine, upstream: FakeUpstream, seal: Seal
-) -> None:
-    seal()
-    broken = make_settings(tmp_path, keys_dir=keys_dir, upstream_ca_bundle=tmp_path / "gone.pem")
-    sleeps: list[float] = []
-    worker = make_worker(broken, engine, upstream, FakeClock(), sleeps)
-    task = asyncio.create_task(worker.run())
-    try:
-        await until(lambda: len(sleeps) >= 4)
-    finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-    assert sleeps[:4] == [2, 4, 8, 16]
-    assert upstream.requests == []
-
-
-async def test_an_unexpected_error_is_logged_by_kind_only_and_survived(
-    sync_settings: Settings,
-    engine: Engine,
-    upstream: FakeUpstream,
-    seal: Seal,
-    monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    seal()
-    real_claim = outbox_store.claim_batch
-    calls: list[int] = []
-
-    def flaky_claim(**kwargs: object) -> object:
-        calls.append(1)
-        if len(calls) == 1:
-            raise OperationalError("UPDATE … [parameters: ('ZE3 9QX',)]", {}, Exception("locked"))
-        return real_claim(**kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(outbox_store, "claim_batch", flaky_claim)
-    caplog.set_level(logging.DEBUG)
-    worker = make_worker(sync_settings, engine, upstream, FakeClock())
-    task = asyncio.create_task(worker.run())
-    try:
-        await until(all_acknowledged(engine))
-    finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-        await worker.aclose()
-    assert "sync: pass failed: OperationalError" in caplog.text
-    assert "ZE3" not in caplog.text
-
-
-async def test_a_stored_check_wakes_the_worker(
-    sync_settings: Settings, engine: Engine, upstream: FakeUpstream, enrolled: Enrolment
-) -> None:
-    hub = SyncHub(sync_settings, engine, transport=upstream.transport())
-    hub.start()
-    try:
-        await until(lambda: hub.running)
-        await asyncio.sleep(0.05)  # idle now, waiting up to sync_idle_poll_s (30 s)
-        with Session(engine) as session:
-            record_id = hub.store_check(session=session, record=example_record(), completed_at=T0)
-        await until(lambda: hub.health()["acknowledged"] == 1, timeout=5)
-    finally:
-        await hub.stop()
-    assert not hub.running
-    assert record_id in upstream.stored
