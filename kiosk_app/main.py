@@ -34,6 +34,7 @@ from kiosk_app.web.routes import (
     results,
     scale,
     start,
+    summary,
 )
 from kiosk_app.web.security import SecurityHeaders
 from kiosk_app.web.sessions import SessionStore
@@ -85,7 +86,7 @@ def create_app(
     app.mount("/static/nhsuk", StaticFiles(directory=settings.assets_dir), name="nhsuk")
     app.mount("/static/app", StaticFiles(directory=APP_STATIC), name="app-static")
     # The scale's route comes before the generic /check/{step_id} routes.
-    for module in (start, scale, questions, blood_pressure, results, admin):
+    for module in (start, scale, questions, blood_pressure, results, admin, summary):
         app.include_router(module.router)
     if settings.bench_floor:
         bench_floor.prepare(state)

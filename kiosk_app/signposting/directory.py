@@ -47,6 +47,7 @@ _REGION: Final = "GB"
 _PHONE_CHARS: Final = re.compile(r"^\+?[0-9 ()-]+$")
 _WEB: Final = re.compile(r"^(https://)?[a-z0-9-]+(\.[a-z0-9-]+)+(/\S*)?$")
 _EMAIL: Final = re.compile(r"^[^@\s]+@[a-z0-9-]+(\.[a-z0-9-]+)+$")
+_MARKUP: Final = re.compile(r"[%<>]")
 
 
 class Need(StrEnum):
@@ -200,9 +201,9 @@ class Service(_Strict):
     name: NonEmpty
     # Plain English for residents; translated (signposting/extract.py).
     description: NonEmpty
-    boroughs: Annotated[tuple[str, ...], Field(min_length=1)]
-    needs: Annotated[tuple[Need, ...], Field(min_length=1)]
-    kinds: Annotated[tuple[Kind, ...], Field(min_length=1)]
+    boroughs: tuple[str, ...]
+    needs: tuple[Need, ...]
+    kinds: tuple[Kind, ...]
     contact: Contact = Contact()
     # True: contact them yourself. False: a GP or pharmacist refers you.
     # None: not established from the sources.
@@ -214,6 +215,14 @@ class Service(_Strict):
     source_date: str
     verified: bool
     notes: str = ""
+
+    @field_validator("boroughs", "needs", "kinds")
+    @classmethod
+    def _not_empty(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        # Checked after the items, so one bad item is one problem, not two.
+        if not value:
+            raise ValueError("list at least one")
+        return value
 
     @field_validator("boroughs")
     @classmethod
@@ -240,7 +249,21 @@ class Service(_Strict):
             )
         if not self.verified and not self.notes.strip():
             raise _error(Code.UNVERIFIED_NO_NOTE, "notes: say what is unverified and why")
+        for field, text in self.resident_text():
+            # Translated text is rendered as markup and %-formatted by
+            # Jinja's newstyle gettext, so these would break the page.
+            if _MARKUP.search(text):
+                raise _error(Code.MARKUP, f"{field}: no '%', '<' or '>' in text residents read")
         return self
+
+    def resident_text(self) -> Iterator[tuple[str, str]]:
+        """(field, text) for every string a resident reads, as extract.py finds them."""
+        yield "name", self.name
+        yield "description", self.description
+        yield "hours", self.hours
+        yield from (("languages", text) for text in self.languages)
+        yield "contact.phone_note", self.contact.phone_note
+        yield "contact.text", self.contact.text
 
     def serves(self, borough: str) -> bool:
         return ALL in self.boroughs or borough in self.boroughs

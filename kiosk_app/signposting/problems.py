@@ -28,6 +28,7 @@ class Code(StrEnum):
     KIND_WITHOUT_NEED = "SP09"  # a kind whose need is not in needs
     ELIGIBILITY = "SP10"  # ranges that cannot hold, overlapping groups
     UNVERIFIED_NO_NOTE = "SP11"  # verified: false needs notes saying why
+    MARKUP = "SP12"  # "%", "<" or ">" in text a resident reads
 
     @classmethod
     def of(cls, error_type: str) -> Code:

@@ -50,15 +50,13 @@ class Rule:
 
 # The rule table, in the order signposts are listed (urgent first).
 RULES: Final = (
-    # clinical.md §4.3: 999/A&E if life is at risk; 111 option 2; the SLaM
-    # crisis line (local); Samaritans; Shout.
-    Rule(
-        Reason.MIND_CRISIS,
-        "mind",
-        (Kind.EMERGENCY, Kind.CRISIS_LINE, Kind.EMOTIONAL_SUPPORT),
-    ),
-    # §1.5 "App mapping": same-day GP or urgent care; 999 / A&E with symptoms.
-    Rule(Reason.BP_SEVERE, "blood_pressure", (Kind.URGENT_CARE, Kind.EMERGENCY)),
+    # clinical.md §4.3: the SLaM crisis line (local), 111 option 2,
+    # Samaritans, Shout. "999 or A&E if life is at risk" is advice the
+    # templates give in those words (_signposts.html crisis_lead), not a card.
+    Rule(Reason.MIND_CRISIS, "mind", (Kind.CRISIS_LINE, Kind.EMOTIONAL_SUPPORT)),
+    # §1.5 "App mapping": same-day GP or urgent care (NHS 111 can book one).
+    # The 999 / A&E advice with symptoms is the template's (severe_bp_advice).
+    Rule(Reason.BP_SEVERE, "blood_pressure", (Kind.URGENT_CARE,)),
     # §1.5: stage 1/2 -> ABPM from the pharmacy BP check service, or the GP.
     Rule(Reason.BP_HIGH, "blood_pressure", (Kind.BP_CHECK,)),
     # §1.6: pregnant and 140/90 or higher -> midwife or maternity triage

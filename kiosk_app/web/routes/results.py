@@ -18,6 +18,7 @@ from kiosk_app.sync.hub import hub_of
 from kiosk_app.web import result_text
 from kiosk_app.web.deps import SessionDep, StateDep, render
 from kiosk_app.web.routes.questions import step_url, where_next
+from kiosk_app.web.routes.summary import qr_svg, support_for
 
 router = APIRouter(tags=["results"])
 
@@ -78,14 +79,25 @@ def _result_or_review(session: SessionDep) -> Response | None:
 
 
 @router.get("/results/urgent", response_class=HTMLResponse)
-async def urgent(request: Request, session: SessionDep) -> Response:
+async def urgent(request: Request, state: StateDep, session: SessionDep) -> Response:
     return _result_or_review(session) or render(
-        request, "urgent.html", language=session.language, result=session.result
+        request,
+        "urgent.html",
+        language=session.language,
+        result=session.result,
+        support=support_for(state, session),
+        qr=qr_svg,
     )
 
 
 @router.get("/results", response_class=HTMLResponse)
-async def results(request: Request, session: SessionDep) -> Response:
+async def results(request: Request, state: StateDep, session: SessionDep) -> Response:
     return _result_or_review(session) or render(
-        request, "results.html", language=session.language, result=session.result, t=result_text
+        request,
+        "results.html",
+        language=session.language,
+        result=session.result,
+        t=result_text,
+        support=support_for(state, session),
+        qr=qr_svg,
     )
