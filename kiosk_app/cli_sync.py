@@ -64,6 +64,8 @@ def enroll(
             )
     except SyncError as error:
         _fail(f"error: {error}", 2)
+    except OSError as error:  # e.g. no permission to create the keys directory
+        _fail(f"error: {error.strerror}: {error.filename}", 2)
     typer.echo(f"device:     {current.device_id}")
     typer.echo(f"upstream:   {current.upstream_url} (key {current.upstream_key_id})")
     typer.echo(f"keys:       {settings.keys_dir}")

@@ -81,7 +81,12 @@ def seal_plaintext_rows(*, session: Session, sealer: Sealer, now: datetime) -> i
     while True:
         rows = session.exec(
             select(CheckRecord)
-            .where(col(CheckRecord.envelope).is_(None), col(CheckRecord.answers_json).is_not(None))
+            .where(
+                # Unsealed rows are always pending: the state index keeps this cheap.
+                col(CheckRecord.sync_state) == SyncState.PENDING,
+                col(CheckRecord.envelope).is_(None),
+                col(CheckRecord.answers_json).is_not(None),
+            )
             .order_by(col(CheckRecord.id))
             .limit(_SEAL_CHUNK)
         ).all()
