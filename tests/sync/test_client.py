@@ -32,6 +32,16 @@ from tests.sync.fake_upstream import FakeUpstream, serve
 ENVELOPES = ['{"id":"a","x":1}', '{"id":"b","x":2}']
 
 
+def recording(seen: list[httpx.Request]) -> httpx.MockTransport:
+    """Answers every request with an empty 200 and keeps it in ``seen``."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"receipts": []})
+
+    return httpx.MockTransport(handler)
+
+
 @pytest.mark.parametrize(
     "url",
     [
@@ -118,9 +128,7 @@ async def test_proxy_variables_in_the_environment_are_ignored(
     monkeypatch.setenv("HTTPS_PROXY", "http://proxy.invalid:3128")
     monkeypatch.setenv("ALL_PROXY", "http://proxy.invalid:3128")
     seen: list[httpx.Request] = []
-    transport = httpx.MockTransport(
-        lambda r: seen.append(r) or httpx.Response(200, json={"receipts": []})
-    )
+    transport = recording(seen)
     async with client.make_client(sync_settings, transport) as http:
         assert await client.push(http, []) == []
     assert seen[0].url == f"{UPSTREAM_URL}/api/v1/records:batch"
@@ -252,9 +260,7 @@ async def test_an_upstream_under_a_path_keeps_its_path(
         now=T0,
     )
     seen: list[httpx.Request] = []
-    transport = httpx.MockTransport(
-        lambda r: seen.append(r) or httpx.Response(200, json={"receipts": []})
-    )
+    transport = recording(seen)
     async with client.make_client(sync_settings, transport) as http:
         await client.push(http, [])
         await client.put_one(http, "a", "{}")

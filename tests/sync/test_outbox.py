@@ -197,6 +197,7 @@ def test_receipts_from_json() -> None:
         Receipt(None, "rejected", code="malformed"),
         Receipt("c", "duplicate"),
     ]
+    bad: object
     for bad in (None, [], {"receipts": {}}, {"receipts": ["x"]}):
         with pytest.raises(ValueError, match="receipt"):
             parse_receipts(bad)
