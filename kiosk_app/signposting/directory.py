@@ -147,6 +147,9 @@ class Contact(_Strict):
     text: str = ""
     email: str = ""
     address: str = ""
+    # Where to go in person when there is no number to call, in words
+    # ("Ask at any pharmacy."); translated.
+    in_person: str = ""
 
     @field_validator("phone", "phone_alt")
     @classmethod
@@ -190,7 +193,8 @@ class Contact(_Strict):
 
     @property
     def reachable(self) -> bool:
-        return any((self.phone, self.web, self.text, self.email, self.address))
+        contacts = (self.phone, self.web, self.text, self.email, self.address, self.in_person)
+        return any(contacts)
 
 
 NonEmpty = Annotated[str, Field(min_length=1)]
@@ -264,6 +268,7 @@ class Service(_Strict):
         yield from (("languages", text) for text in self.languages)
         yield "contact.phone_note", self.contact.phone_note
         yield "contact.text", self.contact.text
+        yield "contact.in_person", self.contact.in_person
 
     def serves(self, borough: str) -> bool:
         return ALL in self.boroughs or borough in self.boroughs

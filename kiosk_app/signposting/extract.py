@@ -20,7 +20,7 @@ import yaml
 # Keys of a service entry whose string values a resident reads.
 SERVICE_KEYS: Final = frozenset({"name", "description", "hours"})
 # Keys of the contact block a resident reads.
-CONTACT_KEYS: Final = frozenset({"phone_note", "text"})
+CONTACT_KEYS: Final = frozenset({"phone_note", "text", "in_person"})
 
 # Babel's tuple: (line number, function name, message, translator comments).
 Extracted = tuple[int, str | None, str, list[str]]

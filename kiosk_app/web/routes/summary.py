@@ -172,8 +172,10 @@ def compact_summary(result: Vital5Result, day: date) -> str:
 
 
 def _long_date(day: date, language: str) -> str:
+    # English as written in the UK: 26 November 2026, not November 26.
+    locale = "en_GB" if language == "en" else language.replace("-", "_")
     try:
-        return format_date(day, format="long", locale=language.replace("-", "_"))
+        return format_date(day, format="long", locale=locale)
     except (UnknownLocaleError, ValueError):
         return day.isoformat()
 
