@@ -13,9 +13,9 @@ The web shell loads the files once, filters unverified entries unless the
 site is a demo, and renders what ``choose_signposts`` returns.
 """
 
+from kiosk_app.signposting.contact import Contact, tel_href
 from kiosk_app.signposting.directory import (
     ALL,
-    Contact,
     Directory,
     Kind,
     Need,
@@ -23,7 +23,6 @@ from kiosk_app.signposting.directory import (
     load_directory,
     load_postcode_lookup,
     parse_directory,
-    tel_href,
 )
 from kiosk_app.signposting.eligibility import Eligibility, Verdict, evaluate
 from kiosk_app.signposting.locality import (

@@ -4,10 +4,8 @@
 stops the kiosk at start-up with a coded message naming the service and the
 field (style-anchors.md habits 3 and A6), never halfway through a resident's
 results. Adding a service needs no code change (signposting/README.md).
-
-Phone numbers are checked as UK numbers with ``phonenumbers``. A number
-holds digits only: words such as "then press 2" go in ``phone_note``, so a
-``tel:`` link never dials letters turned into digits.
+How to reach a service (and its phone checks) is contact.py; who it is for
+is eligibility.py.
 """
 
 from __future__ import annotations
@@ -19,34 +17,26 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Final
 
-import phonenumbers
 import yaml
-from phonenumbers import shortnumberinfo
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     TypeAdapter,
     ValidationError,
     field_validator,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
 
+from kiosk_app.signposting.contact import Contact
 from kiosk_app.signposting.eligibility import Eligibility
 from kiosk_app.signposting.locality import (
     LONDON_BOROUGHS,
     PostcodeLookup,
     parse_postcode_lookup,
 )
-from kiosk_app.signposting.problems import Code, DirectoryError, Problem
+from kiosk_app.signposting.problems import Code, DirectoryError, Problem, StrictModel, coded
 
 SERVICES_FILE: Final = "services.yaml"
 ALL: Final = "all"  # a service open to everyone, wherever they live
-_REGION: Final = "GB"
-_PHONE_CHARS: Final = re.compile(r"^\+?[0-9 ()-]+$")
-_WEB: Final = re.compile(r"^(https://)?[a-z0-9-]+(\.[a-z0-9-]+)+(/\S*)?$")
-_EMAIL: Final = re.compile(r"^[^@\s]+@[a-z0-9-]+(\.[a-z0-9-]+)+$")
 _MARKUP: Final = re.compile(r"[%<>]")
 
 
@@ -103,104 +93,10 @@ KIND_NEED: Final = {
 }
 
 
-def _error(code: Code, message: str) -> PydanticCustomError:
-    return PydanticCustomError(code.value, message)
-
-
-def _uk_number(text: str) -> phonenumbers.PhoneNumber:
-    """Parse a UK number (full or short, e.g. 111, 116 123), or raise a coded error."""
-    if not _PHONE_CHARS.match(text):
-        raise _error(
-            Code.PHONE_WORDS,
-            "a phone number holds digits only; put words such as 'then press 2' "
-            "in contact.phone_note",
-        )
-    try:
-        number = phonenumbers.parse(text, _REGION)
-    except phonenumbers.NumberParseException as exc:
-        raise _error(Code.PHONE_INVALID, f"{text!r} is not a phone number") from exc
-    if not (phonenumbers.is_valid_number(number) or shortnumberinfo.is_valid_short_number(number)):
-        raise _error(Code.PHONE_INVALID, f"{text!r} is not a valid UK phone number")
-    return number
-
-
-def tel_href(text: str) -> str:
-    """The ``tel:`` link for a checked number: +44… or, for short numbers, the digits."""
-    number = _uk_number(text)
-    if phonenumbers.is_valid_number(number):
-        return "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return "tel:" + phonenumbers.national_significant_number(number)
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Contact(_Strict):
-    phone: str = ""
-    # What to do after dialling ("then press 2"), shown next to the number.
-    phone_note: str = ""
-    # A second number for the same service.
-    phone_alt: str = ""
-    web: str = ""
-    # How to text, or a textphone number, in words ("Text SHOUT to 85258").
-    text: str = ""
-    email: str = ""
-    address: str = ""
-    # Where to go in person when there is no number to call, in words
-    # ("Ask at any pharmacy."); translated.
-    in_person: str = ""
-
-    @field_validator("phone", "phone_alt")
-    @classmethod
-    def _phone(cls, value: str) -> str:
-        if value:
-            _uk_number(value)
-        return value
-
-    @field_validator("web")
-    @classmethod
-    def _web(cls, value: str) -> str:
-        if value and not _WEB.match(value):
-            raise _error(
-                Code.WEB_INVALID,
-                "a web address is a lower-case host and path such as 'nhs.uk/service' "
-                "(https:// optional); put descriptions in notes",
-            )
-        return value
-
-    @field_validator("email")
-    @classmethod
-    def _email(cls, value: str) -> str:
-        if value and not _EMAIL.match(value):
-            raise _error(Code.EMAIL_INVALID, f"{value!r} is not an email address")
-        return value
-
-    @property
-    def phone_href(self) -> str:
-        return tel_href(self.phone) if self.phone else ""
-
-    @property
-    def phone_alt_href(self) -> str:
-        return tel_href(self.phone_alt) if self.phone_alt else ""
-
-    @property
-    def web_url(self) -> str:
-        """The web address as a full https URL, for the QR code."""
-        if not self.web or self.web.startswith("https://"):
-            return self.web
-        return "https://" + self.web
-
-    @property
-    def reachable(self) -> bool:
-        contacts = (self.phone, self.web, self.text, self.email, self.address, self.in_person)
-        return any(contacts)
-
-
 NonEmpty = Annotated[str, Field(min_length=1)]
 
 
-class Service(_Strict):
+class Service(StrictModel):
     id: Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
     name: NonEmpty
     # Plain English for residents; translated (signposting/extract.py).
@@ -234,30 +130,30 @@ class Service(_Strict):
         known = set(LONDON_BOROUGHS.values())
         unknown = [b for b in value if b != ALL and b not in known]
         if unknown:
-            raise _error(
+            raise coded(
                 Code.BOROUGH,
                 f"unknown borough {unknown[0]!r}: use a London borough's ONS name "
                 "(e.g. 'Lambeth') or 'all'",
             )
         if ALL in value and len(value) > 1:
-            raise _error(Code.BOROUGH, "'all' already covers every borough; list it alone")
+            raise coded(Code.BOROUGH, "'all' already covers every borough; list it alone")
         return value
 
     @model_validator(mode="after")
     def _consistent(self) -> Service:
         missing = [k.value for k in self.kinds if KIND_NEED[k] not in self.needs]
         if missing:
-            raise _error(
+            raise coded(
                 Code.KIND_WITHOUT_NEED,
                 f"kinds: {missing[0]!r} needs {KIND_NEED[Kind(missing[0])].value!r} in needs",
             )
         if not self.verified and not self.notes.strip():
-            raise _error(Code.UNVERIFIED_NO_NOTE, "notes: say what is unverified and why")
+            raise coded(Code.UNVERIFIED_NO_NOTE, "notes: say what is unverified and why")
         for field, text in self.resident_text():
             # Translated text is rendered as markup and %-formatted by
             # Jinja's newstyle gettext, so these would break the page.
             if _MARKUP.search(text):
-                raise _error(Code.MARKUP, f"{field}: no '%', '<' or '>' in text residents read")
+                raise coded(Code.MARKUP, f"{field}: no '%', '<' or '>' in text residents read")
         return self
 
     def resident_text(self) -> Iterator[tuple[str, str]]:
@@ -274,7 +170,7 @@ class Service(_Strict):
         return ALL in self.boroughs or borough in self.boroughs
 
 
-class Directory(_Strict):
+class Directory(StrictModel):
     services: tuple[Service, ...]
 
     def visible(self, *, show_unverified: bool) -> Directory:

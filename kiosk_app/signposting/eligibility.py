@@ -21,11 +21,10 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import Field, model_validator
 
 from kiosk_app.domain.answers import Ethnicity, Sex
-from kiosk_app.signposting.problems import Code
+from kiosk_app.signposting.problems import Code, StrictModel, coded
 
 
 class Verdict(StrEnum):
@@ -34,15 +33,11 @@ class Verdict(StrEnum):
     NO = "no"
 
 
-def _invalid(message: str) -> PydanticCustomError:
-    return PydanticCustomError(Code.ELIGIBILITY.value, message)
+def _invalid(message: str) -> Exception:
+    return coded(Code.ELIGIBILITY, message)
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class BmiRange(_Strict):
+class BmiRange(StrictModel):
     # Inclusive at both ends, compared with the BMI rounded to 1 dp (§9 W1).
     min: Decimal
     max: Decimal | None = None
@@ -71,7 +66,7 @@ class LowerBmiRange(BmiRange):
         return self
 
 
-class Eligibility(_Strict):
+class Eligibility(StrictModel):
     bmi: BmiRange | None = None
     lower_bmi: LowerBmiRange | None = None
     sexes: tuple[Sex, ...] = ()

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from pydantic import BaseModel, ConfigDict
+from pydantic_core import PydanticCustomError
+
 
 class Code(StrEnum):
     FILE = "SP01"  # not YAML, or not a list of services
@@ -37,6 +40,17 @@ class Code(StrEnum):
             return cls(error_type)
         except ValueError:
             return cls.SCHEMA
+
+
+def coded(code: Code, message: str) -> PydanticCustomError:
+    """A validation error carrying our code as its type (see ``Code.of``)."""
+    return PydanticCustomError(code.value, message)
+
+
+class StrictModel(BaseModel):
+    """Directory models: unknown keys are problems, and values never change."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from kiosk_app.main import create_app
+from kiosk_app.signposting import DirectoryError
 from kiosk_app.web.routes.summary import compact_summary, qr_svg
 from tests.conftest import make_settings
 from tests.signposting.helpers import check
@@ -129,6 +130,19 @@ async def test_fixed_crisis_list_when_the_directory_has_none(tmp_path: Path) -> 
         page = (await client.get("/results/urgent")).text
         assert _services(page) == []
         assert "South London and Maudsley crisis line: 0800 731 2864" in page  # _crisis.html
+
+
+async def test_the_directory_is_checked_at_start_up(tmp_path: Path) -> None:
+    fine = create_app(make_settings(tmp_path / "fine", sync_worker=False))
+    async with fine.router.lifespan_context(fine):
+        pass
+    bad = tmp_path / "signposting"
+    bad.mkdir()
+    (bad / "services.yaml").write_text("- id: no-name\n", encoding="utf-8")
+    app = create_app(make_settings(tmp_path, signposting_dir=bad, sync_worker=False))
+    with pytest.raises(DirectoryError, match=r"\[SP02\] service 'no-name', field name"):
+        async with app.router.lifespan_context(app):
+            pass
 
 
 # ---- the take-home summary ---------------------------------------------------

@@ -14,6 +14,8 @@ postcode, free text or the self-harm answer (docs/signposting.md).
 from __future__ import annotations
 
 import functools
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -22,13 +24,14 @@ from pathlib import Path
 import segno
 from babel.core import UnknownLocaleError
 from babel.dates import format_date
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup
 
 from kiosk_app.domain.vital5 import Vital5Result
 from kiosk_app.questionnaire import engine
 from kiosk_app.questionnaire.assemble import build_check_answers
+from kiosk_app.settings import Settings
 from kiosk_app.signposting import (
     Directory,
     Locality,
@@ -46,7 +49,19 @@ from kiosk_app.web.result_text import N_
 from kiosk_app.web.sessions import CheckSession
 from kiosk_app.web.state import KioskState
 
-router = APIRouter(tags=["results"])
+
+@asynccontextmanager
+async def _load_at_start_up(app: FastAPI) -> AsyncIterator[None]:
+    # Under a server the directory and the postcode lookup are read before
+    # the first resident: a bad services.yaml stops start-up with its coded
+    # problems, and a big ONS lookup is not read during someone's results.
+    settings: Settings = app.state.kiosk.settings
+    _directory(settings.signposting_dir)
+    _lookup(settings.postcode_lookup)
+    yield
+
+
+router = APIRouter(tags=["results"], lifespan=_load_at_start_up)
 
 LAYOUTS = ("a4", "receipt")
 SUMMARY_QR_LABEL = N_(
@@ -79,8 +94,8 @@ class Support:
         return tuple(out)
 
 
-# Loaded once per path: the directory is checked in full on first use, and
-# tests/signposting checks the shipped file, so a bad edit fails CI first.
+# Loaded once per path, at start-up under a server (_load_at_start_up) or
+# on first use; tests/signposting also checks the shipped file in CI.
 @functools.cache
 def _directory(directory_dir: Path) -> Directory:
     return load_directory(directory_dir)
