@@ -42,6 +42,9 @@ def bench_settings(directory: Path, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "database_url": sqlite_url(directory),
         "simulator_speed": SIMULATOR_SPEED,
+        # Not enrolled and no worker: the benchmarks measure the kiosk alone.
+        "keys_dir": directory / "keys",
+        "sync_worker": False,
     }
     values.update(overrides)
     return BenchSettings(**values)

@@ -62,6 +62,9 @@ def _environment(directory: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("VITAL5_")}
     env["VITAL5_DATABASE_URL"] = sqlite_url(directory)
     env["VITAL5_SIMULATOR_SPEED"] = str(SIMULATOR_SPEED)
+    # Not enrolled and no worker: the benchmark measures the kiosk alone.
+    env["VITAL5_KEYS_DIR"] = str(directory / "keys")
+    env["VITAL5_SYNC_WORKER"] = "false"
     env["PYTHONPATH"] = os.pathsep.join(
         p for p in (str(PROJECT_ROOT), env.get("PYTHONPATH", "")) if p
     )

@@ -28,6 +28,10 @@ def make_settings(tmp_path: Path, **overrides: object) -> Settings:
         "database_url": f"sqlite:///{tmp_path / 'kiosk.sqlite3'}",
         # The simulated cuff at 1000× speed: a whole reading in well under a second.
         "simulator_speed": 1000.0,
+        # Never the developer's own enrolment in var/keys; tests that sync
+        # enrol into their own folder and start the worker themselves.
+        "keys_dir": tmp_path / "keys",
+        "sync_worker": False,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
