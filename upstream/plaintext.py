@@ -113,12 +113,14 @@ def parse_plaintext(plaintext: bytes, envelope_id: str) -> RecordPlaintext:
     try:
         answers = answers_from_json(answers_value)
         result = ResultView.model_validate(value["result"])
+    # Reasons name the field only, never its value: a reason travels back to
+    # the kiosk and is stored there, so it must not echo a resident's answer.
     except AnswersFormatError as error:
-        raise _malformed(f"plaintext.answers.{error}") from error
+        raise _malformed(f"plaintext.answers.{error.field}: invalid") from error
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        raise _malformed(f"plaintext.result.{where}: {first['msg']}") from error
+        raise _malformed(f"plaintext.result.{where}: invalid") from error
     return RecordPlaintext(
         id=envelope_id,
         completed_at=completed_at,
