@@ -6,6 +6,9 @@ Ed25519. Private keys live in files outside the database (directory 0700,
 files 0600), one per key so that keys can rotate: a kiosk may seal to any
 key the upstream still holds. Private key material never leaves this
 module: callers get a `KeyRing` that opens boxes, never the keys.
+
+The report pages' session cookies and CSRF tokens are signed here too, with
+HMAC-SHA256 under a key in a file beside the sealing keys (`Signer`).
 """
 
 from __future__ import annotations
@@ -13,8 +16,11 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import hmac
 import os
+import secrets
 import stat
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,6 +132,66 @@ def parse_signing_key(text: str) -> bytes:
     if len(raw) != PUBLIC_KEY_BYTES:
         raise ValueError(f"an Ed25519 public key is {PUBLIC_KEY_BYTES} bytes, got {len(raw)}")
     VerifyKey(raw)  # checks the length once more, in libsodium's terms
+    return raw
+
+
+class Signer:
+    """Signs short strings (session ids, CSRF nonces) with HMAC-SHA256; the key stays here.
+
+    The key file is made on first use (0600, base64 of 32 random bytes) and
+    must be the same on every instance, like the sealing keys. ``purpose``
+    separates uses: a signature for one purpose never verifies for another.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.__path = path
+        self.__key: bytes | None = None
+        self.__lock = threading.Lock()
+
+    def sign(self, purpose: str, value: str) -> str:
+        digest = hmac.new(self.__secret(), f"{purpose}\n{value}".encode(), hashlib.sha256)
+        return base64.urlsafe_b64encode(digest.digest()).decode("ascii").rstrip("=")
+
+    def verify(self, purpose: str, value: str, signature: str) -> bool:
+        return hmac.compare_digest(self.sign(purpose, value), signature)
+
+    def __secret(self) -> bytes:
+        with self.__lock:
+            if self.__key is None:
+                if not self.__path.exists():
+                    _create_secret(self.__path)
+                self.__key = _read_secret(self.__path)
+            return self.__key
+
+    def __repr__(self) -> str:
+        return f"Signer({self.__path})"
+
+
+def _create_secret(path: Path) -> None:
+    # Written under a temporary name, then linked: instances starting together
+    # on one secrets volume agree on whichever file appeared first.
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as file:
+            file.write(base64.b64encode(secrets.token_bytes(32)).decode("ascii") + "\n")
+        os.link(temporary, path)
+    except FileExistsError:
+        pass
+    finally:
+        temporary.unlink()
+
+
+def _read_secret(path: Path) -> bytes:
+    if path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise KeyFileError(f"{path}: signing key readable by others; chmod 600 it")
+    try:
+        raw = base64.b64decode(path.read_text(encoding="ascii").strip(), validate=True)
+    except (binascii.Error, UnicodeDecodeError) as error:
+        raise KeyFileError(f"{path}: not a base64 signing key") from error
+    if len(raw) < 32:
+        raise KeyFileError(f"{path}: a signing key is at least 32 bytes, got {len(raw)}")
     return raw
 
 

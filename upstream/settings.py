@@ -35,3 +35,18 @@ class UpstreamSettings(BaseSettings):
     fhir_base: str = "https://vital5.invalid/fhir"
     # Largest page an export may ask for.
     export_max_limit: int = Field(default=1000, ge=1, le=10_000)
+    # How long a sign-in to the report pages lasts (absolute, not idle).
+    session_hours: float = Field(default=8.0, gt=0, le=24)
+    # The equity report's optional area lookups (docs/upstream.md, "Equity
+    # report"): CSV files with documented columns, read at report time. Without
+    # them the deprivation quintile is "unknown" and boroughs come from the
+    # site and district tables, if any.
+    postcode_lookup: Path | None = None  # postcode -> LSOA (ONSPD/NSPL extract)
+    imd_lookup: Path | None = None  # LSOA -> IMD decile
+    site_boroughs: Path | None = None  # site_id -> borough
+    district_boroughs: Path | None = None  # postcode district -> borough
+
+    @property
+    def session_key_file(self) -> Path:
+        """The HMAC key that signs session cookies: beside the sealing keys, never in the DB."""
+        return self.key_dir / "session.hmac"

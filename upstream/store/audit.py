@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from upstream.store.tables import AuditEvent
 
@@ -39,3 +39,15 @@ def list_events(*, session: Session, after_id: int = 0, limit: int = 100) -> lis
         .limit(limit)
     )
     return list(session.exec(statement))
+
+
+def count_events(*, session: Session, action: str, target: str, since: datetime) -> int:
+    """How many ``action`` events on ``target`` since ``since`` (e.g. failed sign-ins)."""
+    statement = (
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(col(AuditEvent.action) == action)
+        .where(col(AuditEvent.target) == target)
+        .where(col(AuditEvent.at) >= since)
+    )
+    return session.exec(statement).one()

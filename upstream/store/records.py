@@ -77,6 +77,22 @@ def records_since(*, session: Session, since: int, limit: int) -> list[Record]:
     return list(session.exec(statement))
 
 
+def records_between(*, session: Session, after: int, upto: int, limit: int) -> list[Record]:
+    """Records with ``after < sequence <= upto``, in sequence order (a report's snapshot)."""
+    statement = (
+        select(Record)
+        .where(col(Record.sequence) > after)
+        .where(col(Record.sequence) <= upto)
+        .order_by(col(Record.sequence))
+        .limit(limit)
+    )
+    return list(session.exec(statement))
+
+
+def last_sequence(*, session: Session) -> int:
+    return session.exec(select(func.max(Record.sequence))).one() or 0
+
+
 def count_records(*, session: Session) -> int:
     return session.exec(select(func.count()).select_from(Record)).one()
 

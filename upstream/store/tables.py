@@ -7,6 +7,8 @@ What a stolen copy of this database gives away, table by table:
   files outside the database (docs/upstream.md, "Storage").
 - ``device``, ``api_token``: device public keys and argon2 hashes of tokens.
 - ``audit_event``: who exported what, when.
+- ``web_user``, ``web_session``: report users' e-mail addresses, argon2
+  hashes of their passwords, and SHA-256 hashes of live session ids.
 """
 
 from __future__ import annotations
@@ -83,3 +85,25 @@ class AuditEvent(SQLModel, table=True):
     action: str = Field(max_length=40, index=True)
     target: str | None = Field(default=None, max_length=200)
     detail: str = Field(default="{}", sa_type=Text)  # JSON
+
+
+class WebUser(SQLModel, table=True):
+    """Someone who may sign in to the report pages (``vital5 upstream users add``)."""
+
+    __tablename__ = "web_user"
+
+    email: str = Field(primary_key=True, max_length=254)  # lower case
+    password_hash: str = Field(max_length=200)  # argon2id
+    created_at: datetime = Field(sa_type=DateTime(timezone=True))
+    disabled_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+class WebSession(SQLModel, table=True):
+    """A signed-in browser. Only a hash of the session id is kept; signing out deletes the row."""
+
+    __tablename__ = "web_session"
+
+    id_sha256: str = Field(primary_key=True, max_length=64)
+    email: str = Field(foreign_key="web_user.email", index=True, max_length=254)
+    created_at: datetime = Field(sa_type=DateTime(timezone=True))
+    expires_at: datetime = Field(sa_type=DateTime(timezone=True))
