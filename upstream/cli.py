@@ -1,4 +1,4 @@
-"""``vital5 upstream``: run the upstream, migrate it, make keys; devices and tokens.
+"""``vital5 upstream``: run the upstream, migrate it, make keys; devices, tokens and users.
 
 Settings come from ``VITAL5_UPSTREAM_*`` variables (upstream/settings.py).
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 import typer
 
 from upstream.cli_registry import devices_app, tokens_app
+from upstream.cli_users import users_app
 
 upstream_app = typer.Typer(
     help="The upstream: receives sealed records from kiosks, exports FHIR.",
@@ -15,6 +16,7 @@ upstream_app = typer.Typer(
 )
 upstream_app.add_typer(devices_app, name="devices")
 upstream_app.add_typer(tokens_app, name="tokens")
+upstream_app.add_typer(users_app, name="users")
 
 
 @upstream_app.command()

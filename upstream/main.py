@@ -20,12 +20,14 @@ from sqlmodel import Session
 from upstream.api import errors
 from upstream.api.deps import StateDep, UpstreamState
 from upstream.api.routes import admin, export, records
-from upstream.crypto import KeyRing
+from upstream.crypto import KeyRing, Signer
 from upstream.export import Exporter
 from upstream.ingest import Ingest
+from upstream.report import geography
 from upstream.settings import UpstreamSettings
 from upstream.store import migrate
 from upstream.store.db import make_engine, utcnow
+from upstream.web import auth, pages, reports
 
 
 def create_app(
@@ -36,6 +38,13 @@ def create_app(
         migrate.upgrade(settings.dsn)
     engine = make_engine(settings.dsn)
     keyring = KeyRing.load(settings.key_dir)
+    lookups = geography.LookupPaths(
+        postcodes=settings.postcode_lookup,
+        imd=settings.imd_lookup,
+        sites=settings.site_boroughs,
+        districts=settings.district_boroughs,
+    )
+    geography.check(lookups)  # a misnamed file or column fails now, not at the first report
     state = UpstreamState(
         settings=settings,
         engine=engine,
@@ -43,6 +52,9 @@ def create_app(
         ingest=Ingest(engine, keyring, clock),
         exporter=Exporter(keyring, settings.fhir_base),
         clock=clock,
+        # The cookie-signing key is read (or made) at the first sign-in, not here.
+        signer=Signer(settings.session_key_file),
+        lookups=lookups,
     )
 
     @asynccontextmanager
@@ -60,8 +72,9 @@ def create_app(
     )
     app.state.upstream = state
     errors.install(app)
-    for module in (records, export, admin):
+    for module in (records, export, admin, auth, reports):
         app.include_router(module.router)
+    pages.mount_static(app)
 
     @app.get("/healthz", tags=["health"])
     def healthz(state: StateDep) -> JSONResponse:

@@ -14,9 +14,10 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from upstream.api.errors import ApiError
-from upstream.crypto import KeyRing
+from upstream.crypto import KeyRing, Signer
 from upstream.export import Exporter
 from upstream.ingest import Ingest
+from upstream.report.geography import LookupPaths
 from upstream.settings import UpstreamSettings
 from upstream.store import tokens as token_store
 from upstream.tokens import Scope, parse_scopes, parse_token, verify_secret
@@ -32,6 +33,8 @@ class UpstreamState:
     ingest: Ingest
     exporter: Exporter
     clock: Callable[[], datetime]
+    signer: Signer  # session cookies and CSRF tokens of the report pages
+    lookups: LookupPaths  # the equity report's area files
 
 
 @dataclass(frozen=True, slots=True)
