@@ -23,7 +23,15 @@ from kiosk_app.web.i18n import (
     load_registry,
 )
 from tests.conftest import make_settings
-from tests.i18n.catalogs import CATALOG_CODES, REGISTRY, compile_catalogs
+from tests.i18n.catalogs import (
+    CATALOG_CODES,
+    REGISTRY,
+    catalog,
+    compile_catalogs,
+    messages,
+    template,
+    untranslated,
+)
 
 REGISTERED = load_registry(REGISTRY).languages
 
@@ -188,7 +196,11 @@ async def test_admin_page_lists_every_language_with_its_status(app: FastAPI) -> 
     for code, entry in REGISTERED.items():
         assert f'id="lang-{code}"' in html
         assert entry.endonym in html
-    assert html.count("333 of 333 (100%)") == len(CATALOG_CODES)
+    total = len(list(messages(template())))
+    for code in CATALOG_CODES:
+        done = total - len(untranslated(catalog(code), template()))
+        row = html[html.index(f'id="lang-{code}"') :]
+        assert f"{done} of {total} ({100 * done // total}%)" in row[: row.index("</tr>")]
     assert html.count("Machine draft, not reviewed") == len(CATALOG_CODES)
     # Two instruments per translated language.
     needs = re.findall(r'data-instrument="([\w-]+)">\s*Needs validated translation<', html)
