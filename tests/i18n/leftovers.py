@@ -138,7 +138,8 @@ class EnglishFinder:
 
     catalog: Catalog
     latin_script: bool
-    patterns: dict[str, re.Pattern[str]] = field(init=False)
+    # msgid -> (its longest word, a quick test before the regex; its pattern)
+    patterns: dict[str, tuple[str, re.Pattern[str]]] = field(init=False)
     own_words: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -149,14 +150,16 @@ class EnglishFinder:
             for msgid in ids(message):
                 pattern = _pattern(msgid)
                 if pattern is not None and not pattern.search(own):
-                    self.patterns[msgid] = pattern
+                    words = _PLACEHOLDER.sub(" ", msgid).split()
+                    self.patterns[msgid] = (max(words, key=len), pattern)
 
     def find(self, html: str) -> list[str]:
         """Everything English on the page, each once, in the order found."""
         text = page_text(html)
         matches = [
             (m.start(), m.end(), msgid)
-            for msgid, pattern in self.patterns.items()
+            for msgid, (word, pattern) in self.patterns.items()
+            if word in text
             for m in pattern.finditer(text)
         ]
         # A msgid inside a longer English match is part of it ("a day" in
