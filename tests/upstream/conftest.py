@@ -10,7 +10,9 @@ directory, and stopped at the end.
 from __future__ import annotations
 
 import base64
+import functools
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -36,7 +38,9 @@ from upstream.store.db import utcnow
 from upstream.store.devices import enrol
 from upstream.store.tables import ApiToken, AuditEvent, Device, Record
 from upstream.store.tokens import create_token
+from upstream.store.users import add_user
 from upstream.tokens import Scope
+from upstream.users import hash_password
 
 PG_PORT = port_for.get_port(None)
 PG_USER = "postgres"
@@ -198,3 +202,44 @@ def export_auth(upstream_app: FastAPI) -> dict[str, str]:
 @pytest.fixture
 def admin_auth(upstream_app: FastAPI) -> dict[str, str]:
     return {"Authorization": f"Bearer {make_token(upstream_app, Scope.ADMIN, name='ICB admin')}"}
+
+
+PASSWORD = "correct horse battery staple"
+
+
+@functools.cache
+def _password_hash(password: str) -> str:
+    return hash_password(password)  # about 0.4 s each (RFC 9106 profile): made once
+
+
+def make_user(app: FastAPI, email: str = "analyst@example.org", password: str = PASSWORD) -> str:
+    with Session(engine(app)) as session:
+        hashed = _password_hash(password)
+        add_user(session=session, email=email, password_hash=hashed, now=utcnow())
+        session.commit()
+    return email
+
+
+@pytest.fixture
+async def browser(upstream_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """A client as a browser over https: it keeps cookies, Secure ones included."""
+    transport = httpx.ASGITransport(app=upstream_app)
+    async with httpx.AsyncClient(transport=transport, base_url="https://upstream.test") as c:
+        yield c
+
+
+def form_token(page: httpx.Response) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert found is not None, page.text
+    return found.group(1)
+
+
+async def sign_in(
+    client: httpx.AsyncClient,
+    email: str = "analyst@example.org",
+    password: str = PASSWORD,
+    next: str = "/reports/equity",
+) -> httpx.Response:
+    page = await client.get("/login", params={"next": next})
+    data = {"email": email, "password": password, "csrf_token": form_token(page), "next": next}
+    return await client.post("/login", data=data)
