@@ -170,3 +170,43 @@ def dialled_problems(cat: Catalog) -> list[str]:
             if lost:
                 wrong.append(f"{key(message)!r}: {', '.join(lost)} missing from {text!r}")
     return wrong
+
+
+# ---- A pseudo-translation: every message "translated", no English left -------
+
+# What a pseudo-translation keeps: placeholders, numbers (phone numbers are
+# checked verbatim), and "&" (a character reference must survive).
+_KEPT = re.compile(r"%\(\w+\)[sd]|\{\w*\}|[0-9][0-9 ]*[0-9]|[0-9]|&")
+_LETTERS = re.compile(r"[A-Za-z'’]+")
+
+
+def pseudo(text: str, letter: str) -> str:
+    """``text`` with every English letter replaced by ``letter``."""
+    out, last = [], 0
+    for kept in _KEPT.finditer(text):
+        out += [_LETTERS.sub(lambda w: letter * len(w[0]), text[last : kept.start()]), kept[0]]
+        last = kept.end()
+    return "".join([*out, _LETTERS.sub(lambda w: letter * len(w[0]), text[last:])])
+
+
+def pseudo_catalog(code: str, letter: str) -> Catalog:
+    """Every message of the current template, pseudo-translated into ``code``."""
+    cat = Catalog(locale=code, domain="messages")
+    for message in messages(template()):
+        if isinstance(message.id, str):
+            cat.add(message.id, pseudo(message.id, letter), flags=message.flags)
+        else:
+            forms = (pseudo(message.id[1], letter),) * cat.num_plurals
+            cat.add(message.id, forms, flags=message.flags)
+    return cat
+
+
+def compile_pseudo(target: Path, code: str, letter: str) -> tuple[Path, Catalog]:
+    """A locale folder offering only ``code``, pseudo-translated."""
+    cat = pseudo_catalog(code, letter)
+    out = target / code / "LC_MESSAGES"
+    out.mkdir(parents=True)
+    with (out / "messages.mo").open("wb") as fh:
+        write_mo(fh, cat)
+    shutil.copy(REGISTRY, target / REGISTRY.name)
+    return target, cat

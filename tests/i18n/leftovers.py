@@ -20,8 +20,9 @@ language by its own name on purpose.
   default of the NHS.UK macros such as "Error" or "Information").
 
 ``LATIN_ALLOWED``, the documented allow-list: units and codes that are the
-same in every language, and what the walk itself typed (a postcode is
-shown back on the review page as the resident typed it). Web and email
+same in every language, and what the walk itself gave (a postcode is
+shown back on the review page as the resident typed it; the borough's name
+is filled into "the services shown are for %(borough)s"). Web and email
 addresses are skipped too: they are Latin in every language.
 """
 
@@ -43,6 +44,7 @@ LATIN_ALLOWED = frozenset(
         "kg",
         "SE",  # the walk's postcode, SE1 7EH, shown back on the review page
         "EH",
+        "Southwark",  # the walk's borough, a place name filled into a message
     }
 )
 SPOKEN_ATTRIBUTES = ("aria-label", "alt", "title", "placeholder")
@@ -149,6 +151,8 @@ class EnglishFinder:
         for message in messages(template()):
             for msgid in ids(message):
                 pattern = _pattern(msgid)
+                if msgid in LATIN_ALLOWED:  # "mmHg" is a msgid and also written as is
+                    continue
                 if pattern is not None and not pattern.search(own):
                     words = _PLACEHOLDER.sub(" ", msgid).split()
                     self.patterns[msgid] = (max(words, key=len), pattern)

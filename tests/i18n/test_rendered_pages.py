@@ -26,6 +26,7 @@ from tests.i18n.catalogs import (
     REGISTRY,
     catalog,
     compile_catalogs,
+    compile_pseudo,
     ids,
     messages,
     template,
@@ -93,6 +94,27 @@ async def test_every_page_is_fully_translated(app: FastAPI, code: str) -> None:
     for page in pages:
         assert f'<html lang="{tag}"' in page.html, page.label
         assert f'dir="{"rtl" if code in ("ar", "ur") else "ltr"}"' in page.html, page.label
+
+
+async def test_every_page_is_translatable(tmp_path: Path) -> None:
+    """With every message translated (a pseudo-translation into Arabic
+    letters), no Latin word is left on any page: all the text a resident
+    reads goes through gettext. Unlike the test above, this one does not
+    wait for translators, so it points at templates and extraction only:
+    a string not wrapped in _(), or rendered text that differs from the
+    msgid that was extracted."""
+    locale_dir, cat = compile_pseudo(tmp_path / "i18n", "ar", "ب")
+    app = create_app(make_settings(tmp_path, locale_dir=locale_dir, simulator_script=CUFF_SCRIPT))
+    pages = await walk(app, "ar")
+    finder = EnglishFinder(cat, latin_script=False)
+    found = {
+        page.label: english
+        for page in pages
+        if (english := finder.find(page.html.replace(PENDING_ERROR_PREFIX, "")))
+    }
+    assert not found, "English that no translation can reach:\n" + "\n".join(
+        f"  {label}: {english}" for label, english in found.items()
+    )
 
 
 @pytest.mark.xfail(
