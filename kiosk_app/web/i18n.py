@@ -228,11 +228,12 @@ class Catalogs:
         return offered
 
     def translations(self, code: str) -> NullTranslations:
+        """The catalog for an offered language's tag; English (none) otherwise."""
         if code not in self._translations:
             loaded: NullTranslations = NullTranslations()
-            if code != SOURCE_LANGUAGE:
-                catalog = self.languages[code].catalog
-                loaded = Translations.load(str(self._locale_dir), [catalog], domain=DOMAIN)
+            language = self.languages.get(code)
+            if language is not None and code != SOURCE_LANGUAGE:
+                loaded = Translations.load(str(self._locale_dir), [language.catalog], domain=DOMAIN)
             self._translations[code] = loaded
         return self._translations[code]
 

@@ -226,3 +226,10 @@ async def test_admin_page_says_why_a_catalog_is_not_offered(
     assert "Offered" in row("es")
     assert "no compiled catalog" in row("fr")
     assert "add an entry to languages.yaml" in row("pl")
+
+
+def test_gettext_takes_the_tag_and_falls_back_to_english(locale_dir: Path) -> None:
+    catalogs = Catalogs(locale_dir)
+    chinese = catalogs.gettext("zh-Hans", "How old are you?")
+    assert chinese != "How old are you?"
+    assert catalogs.gettext("xx", "How old are you?") == "How old are you?"
