@@ -73,10 +73,13 @@ def create_app(
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if settings.sync_worker:
             sync.start()
-        yield
-        await sync.stop()
-        await state.cuff.close()
-        engine.dispose()
+        try:
+            yield
+        finally:
+            # Also when another part's start-up fails after the worker began.
+            await sync.stop()
+            await state.cuff.close()
+            engine.dispose()
 
     app = FastAPI(title="Vital 5 Check kiosk", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.kiosk = state
