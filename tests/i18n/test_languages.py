@@ -58,16 +58,6 @@ def test_every_catalog_has_an_entry_and_every_entry_a_catalog() -> None:
     assert set(REGISTERED) - {SOURCE_LANGUAGE} == set(CATALOG_CODES)
 
 
-def test_the_twelve_drafts_are_marked_as_drafts_needing_validated_instruments() -> None:
-    for code in CATALOG_CODES:
-        entry = REGISTERED[code]
-        assert entry.review_status == "machine-draft", code
-        assert (entry.reviewed_by, entry.reviewed_on) == ("", None), code
-        assert entry.validated_instruments == dict.fromkeys(
-            INSTRUMENTS, "needs-validated-translation"
-        ), code
-
-
 @pytest.mark.parametrize("code", sorted(REGISTERED))
 def test_script_and_direction_agree_with_cldr(code: str) -> None:
     entry = REGISTERED[code]
