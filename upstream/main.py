@@ -34,10 +34,6 @@ def create_app(
     settings: UpstreamSettings | None = None, *, clock: Callable[[], datetime] = utcnow
 ) -> FastAPI:
     settings = settings or UpstreamSettings()
-    if settings.auto_migrate:
-        migrate.upgrade(settings.dsn)
-    engine = make_engine(settings.dsn)
-    keyring = KeyRing.load(settings.key_dir)
     lookups = geography.LookupPaths(
         postcodes=settings.postcode_lookup,
         imd=settings.imd_lookup,
@@ -45,6 +41,10 @@ def create_app(
         districts=settings.district_boroughs,
     )
     geography.check(lookups)  # a misnamed file or column fails now, not at the first report
+    if settings.auto_migrate:
+        migrate.upgrade(settings.dsn)
+    engine = make_engine(settings.dsn)
+    keyring = KeyRing.load(settings.key_dir)
     state = UpstreamState(
         settings=settings,
         engine=engine,

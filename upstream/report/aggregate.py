@@ -110,24 +110,34 @@ def imd_quintile(decile: int | None) -> str:
     return str((decile + 1) // 2)
 
 
-def groups_for(dimension: Dimension, boroughs: Iterable[str] = ()) -> tuple[str, ...]:
+def groups_for(
+    dimension: Dimension, boroughs: Iterable[str] = (), *, quintiles: bool = True
+) -> tuple[str, ...]:
+    """The rows of a dimension's table. Without IMD data every quintile is unknown: one row
+    (empty quintile rows would be zeros to suppress, hiding the one row there is)."""
     fixed: Mapping[Dimension, Sequence[str]] = {
         Dimension.AGE_BAND: AGE_BANDS,
         Dimension.SEX: SEXES,
         Dimension.ETHNIC_GROUP: ETHNIC_GROUPS,
-        Dimension.IMD_QUINTILE: IMD_QUINTILES,
+        Dimension.IMD_QUINTILE: IMD_QUINTILES if quintiles else (UNKNOWN,),
     }
     if dimension in fixed:
         return tuple(fixed[dimension])
     return (*sorted(set(boroughs) - {UNKNOWN}), UNKNOWN)
 
 
-def tabulate(weighted: Iterable[tuple[Facts, int]], boroughs: Iterable[str] = ()) -> list[Table]:
-    """One table per dimension from (facts, how many records had exactly these facts)."""
+def tabulate(
+    weighted: Iterable[tuple[Facts, int]], boroughs: Iterable[str] = (), *, quintiles: bool = True
+) -> list[Table]:
+    """One table per dimension from (facts, how many records had exactly these facts).
+
+    ``boroughs``: listed even when empty; ``quintiles``: whether IMD data exists at all.
+    """
     facts = list(weighted)
-    known_boroughs = {*boroughs, *(fact.borough for fact, _ in facts)}
+    known = {*boroughs, *(fact.borough for fact, _ in facts)}
     return [
-        _table(dimension, facts, groups_for(dimension, known_boroughs)) for dimension in Dimension
+        _table(dimension, facts, groups_for(dimension, known, quintiles=quintiles))
+        for dimension in Dimension
     ]
 
 

@@ -74,12 +74,21 @@ def run_equity_report(
         weighted[facts] += count
         sources[area.source] += count
     partials.clear()
-    tables = tabulate(weighted.items(), geography.boroughs())
+    quintiles = paths.postcodes is not None and paths.imd is not None
+    tables = tabulate(weighted.items(), geography.boroughs(), quintiles=quintiles)
+    # Only the ways this configuration can find a borough (as with quintiles).
+    possible = [
+        source
+        for source, path in (
+            (BoroughSource.POSTCODE_LOOKUP, paths.postcodes),
+            (BoroughSource.POSTCODE_DISTRICT, paths.districts),
+            (BoroughSource.SITE, paths.sites),
+        )
+        if path is not None
+    ] + [BoroughSource.UNKNOWN]
     return EquityReport(
         tables=tuple(suppress_table(table) for table in tables),
-        borough_sources=suppress_counts(
-            {source.value: sources[source] for source in BoroughSource}
-        ),
+        borough_sources=suppress_counts({source.value: sources[source] for source in possible}),
         records_read=read,
         unreadable=unreadable,
         upto_sequence=upto,
