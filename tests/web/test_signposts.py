@@ -34,6 +34,12 @@ STAGE_1 = ({"systolic": "145", "diastolic": "92"}, {"systolic": "147", "diastoli
 LOOKUP = "postcode,borough\nSE11,Lambeth\nSE11,Southwark\nSE11 5,Lambeth\n"
 
 
+def _text(response: httpx.Response) -> str:
+    """The page without the LTR isolation around numbers (``ltr_runs``), so
+    assertions read as the English text does."""
+    return response.text.replace('<bdi dir="ltr">', "").replace("</bdi>", "")
+
+
 def _services(page: str) -> list[str]:
     return re.findall(r'data-service="([a-z0-9-]+)"', page)
 
@@ -62,7 +68,7 @@ async def lambeth_resident(tmp_path: Path, lookup_file: Path) -> AsyncIterator[h
 async def test_stage_1_smoker_in_lambeth_sees_lambeth_services(
     lambeth_resident: httpx.AsyncClient,
 ) -> None:
-    page = (await lambeth_resident.get("/results")).text
+    page = _text(await lambeth_resident.get("/results"))
     assert "for people who live in Lambeth (from your postcode)" in page
     assert _services(page) == [
         # Blood pressure (clinical.md §1.5): the Lambeth bus, the pharmacy check.
@@ -86,7 +92,7 @@ async def test_stage_1_smoker_in_lambeth_sees_lambeth_services(
 async def test_stage_1_smoker_with_no_lookup_sees_the_site_borough(tmp_path: Path) -> None:
     async for client in _client_for(tmp_path):  # site_borough defaults to Southwark
         await complete(client, STAGE_1_SMOKER, bp=STAGE_1)
-        page = (await client.get("/results")).text
+        page = _text(await client.get("/results"))
         assert "for Southwark, where this check is" in page
         assert _services(page) == [
             "nhs-pharmacy-bp-check",
@@ -101,7 +107,7 @@ async def test_stage_1_smoker_with_no_lookup_sees_the_site_borough(tmp_path: Pat
 async def test_demo_site_shows_unverified_entries(tmp_path: Path) -> None:
     async for client in _client_for(tmp_path, signposting_show_unverified=True):
         await complete(client, STAGE_1_SMOKER, bp=STAGE_1)
-        page = (await client.get("/results")).text
+        page = _text(await client.get("/results"))
         assert _services(page)[1] == "southwark-stop-smoking-service"
         assert "0800 169 6002" in page
 
@@ -110,7 +116,7 @@ async def test_crisis_contacts_follow_the_borough(tmp_path: Path) -> None:
     answers = {**ORDINARY, "mind_self_harm": {"self_harm_thoughts": "yes"}}
     async for client in _client_for(tmp_path, site_borough="Greenwich"):
         assert await complete(client, answers) == "/results/urgent"
-        page = (await client.get("/results/urgent")).text
+        page = _text(await client.get("/results/urgent"))
         # No SLaM line outside its boroughs; Oxleas's number is unverified.
         assert _services(page) == ["nhs-111-option-2-mental-health", "samaritans", "shout-85258"]
         assert "0800 731 2864" not in page
@@ -127,7 +133,7 @@ async def test_fixed_crisis_list_when_the_directory_has_none(tmp_path: Path) -> 
     answers = {**ORDINARY, "mind_self_harm": {"self_harm_thoughts": "yes"}}
     async for client in _client_for(tmp_path, signposting_dir=only_999):
         await complete(client, answers)
-        page = (await client.get("/results/urgent")).text
+        page = _text(await client.get("/results/urgent"))
         assert _services(page) == []
         assert "South London and Maudsley crisis line: 0800 731 2864" in page  # _crisis.html
 
@@ -153,7 +159,7 @@ async def test_summary_renders_on_a4_with_the_results_qr_and_no_postcode(
 ) -> None:
     response = await lambeth_resident.get("/results/summary")
     assert response.status_code == 200
-    page = response.text
+    page = _text(response)
     assert "v5-summary--a4" in page
     assert "/static/app/summary.js" in page
     assert "summary-receipt.css" not in page
@@ -170,7 +176,7 @@ async def test_summary_renders_on_a4_with_the_results_qr_and_no_postcode(
 
 
 async def test_summary_receipt_layout(lambeth_resident: httpx.AsyncClient) -> None:
-    page = (await lambeth_resident.get("/results/summary?layout=receipt")).text
+    page = _text(await lambeth_resident.get("/results/summary?layout=receipt"))
     assert "v5-summary--receipt" in page
     assert "/static/app/summary-receipt.css" in page
     assert "<svg" in page

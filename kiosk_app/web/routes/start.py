@@ -74,10 +74,21 @@ async def give_consent(
 
 
 @router.get("/language", response_class=HTMLResponse)
-async def language_page(request: Request, state: StateDep, next: str = "/") -> HTMLResponse:
-    """Every language by its own name; choosing one returns to ``next``."""
+async def language_page(
+    request: Request, state: StateDep, next: str = "/", lang: str | None = None
+) -> HTMLResponse:
+    """Every language by its own name; choosing one returns to ``next``.
+
+    Before a check starts there is no session, so the page is shown in the
+    language of the page the resident came from (``lang``).
+    """
     session = state.sessions.get(request.cookies.get(SESSION_COOKIE))
-    language = session.language if session else state.settings.default_language
+    if session is not None:
+        language = session.language
+    elif lang in state.catalogs.languages:
+        language = lang
+    else:
+        language = state.settings.default_language
     return render(
         request, "language.html", language=language, next=_safe_next(next), personal=bool(session)
     )
