@@ -8,9 +8,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
-from sqlmodel import Session
 
 from kiosk_app.devices.factory import (
     bp_spec,
@@ -21,7 +20,7 @@ from kiosk_app.devices.factory import (
 from kiosk_app.devices.service import ManagedCuff
 from kiosk_app.questionnaire.schema import load_form
 from kiosk_app.settings import Settings
-from kiosk_app.store import crud, migrate
+from kiosk_app.store import migrate
 from kiosk_app.store.db import make_engine
 from kiosk_app.sync.hub import SyncHub
 from kiosk_app.web.deps import SESSION_COOKIE, NoSessionError
@@ -30,6 +29,7 @@ from kiosk_app.web.routes import (
     admin,
     bench_floor,
     blood_pressure,
+    health,
     questions,
     results,
     scale,
@@ -89,7 +89,7 @@ def create_app(
     app.mount("/static/nhsuk", StaticFiles(directory=settings.assets_dir), name="nhsuk")
     app.mount("/static/app", StaticFiles(directory=APP_STATIC), name="app-static")
     # The scale's route comes before the generic /check/{step_id} routes.
-    for module in (start, scale, questions, blood_pressure, results, admin, summary):
+    for module in (start, scale, questions, blood_pressure, results, admin, summary, health):
         app.include_router(module.router)
     if settings.bench_floor:
         bench_floor.prepare(state)
@@ -101,29 +101,5 @@ def create_app(
         response = RedirectResponse("/?cleared=expired", status_code=303)
         response.delete_cookie(SESSION_COOKIE, path="/")
         return response
-
-    @app.get("/healthz", tags=["health"])
-    def healthz() -> JSONResponse:
-        with Session(engine) as db:
-            pending = crud.count_pending(session=db)
-        return JSONResponse(
-            {
-                "status": "ok",
-                "mode": settings.mode.value,
-                "site_id": settings.site_id,
-                "active_sessions": len(state.sessions),
-                "records_pending_sync": pending,
-                "devices": [
-                    {
-                        "role": h.role,
-                        "name": h.name,
-                        "status": h.status.value,
-                        "last_failure": h.last_failure.value if h.last_failure else None,
-                    }
-                    for h in (state.cuff.health(),)
-                ],
-                "sync": sync.health(),
-            }
-        )
 
     return app

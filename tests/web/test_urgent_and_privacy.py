@@ -102,3 +102,15 @@ async def test_healthz_reports_pending_records(client: httpx.AsyncClient) -> Non
     assert body["devices"] == [
         {"role": "blood_pressure", "name": "simulator", "status": "ready", "last_failure": None}
     ]
+
+
+async def test_staff_status_page_shows_devices_and_sync_but_no_resident(
+    client: httpx.AsyncClient,
+) -> None:
+    await complete(client)
+    page = await client.get("/admin/status")
+    assert page.status_code == 200
+    assert "Kiosk status" in page.text
+    assert "simulator" in page.text
+    assert "Sending results upstream" in page.text
+    assert "SE1 7EH" not in page.text  # the synthetic resident's postcode

@@ -1,0 +1,52 @@
+"""What staff and monitoring see of a kiosk: devices, sync, sessions; never a resident.
+
+``/healthz`` is the JSON for monitoring; ``/admin/status`` shows the same
+figures to staff as a page (English; staff sign-in is future work, as for
+the other admin pages). Both are built from one snapshot.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+from sqlmodel import Session
+
+from kiosk_app.store import crud
+from kiosk_app.sync.hub import hub_of
+from kiosk_app.web.deps import StateDep, render
+
+router = APIRouter(tags=["health"])
+
+
+def snapshot(request: Request, state: StateDep) -> dict[str, object]:
+    with Session(state.engine) as db:
+        pending = crud.count_pending(session=db)
+    cuff = state.cuff.health()
+    return {
+        "status": "ok",
+        "mode": state.settings.mode.value,
+        "site_id": state.settings.site_id,
+        "active_sessions": len(state.sessions),
+        "records_pending_sync": pending,
+        "devices": [
+            {
+                "role": cuff.role,
+                "name": cuff.name,
+                "status": cuff.status.value,
+                "last_failure": cuff.last_failure.value if cuff.last_failure else None,
+            }
+        ],
+        "sync": hub_of(request.app).health(),
+    }
+
+
+@router.get("/healthz")
+def healthz(request: Request, state: StateDep) -> JSONResponse:
+    return JSONResponse(snapshot(request, state))
+
+
+@router.get("/admin/status", response_class=HTMLResponse)
+def status_page(request: Request, state: StateDep) -> HTMLResponse:
+    return render(
+        request, "admin_status.html", language="en", personal=False, health=snapshot(request, state)
+    )
