@@ -127,6 +127,20 @@ def qr_svg(data: str, label: str = "") -> Markup:
     With no ``label`` it is decorative (the same text is printed beside it)
     and hidden from assistive technology; with one it is an image named by it.
     """
+    if not label:
+        return _public_link_qr(data)
+    return _qr_svg(data, label)
+
+
+# Services' web links are public and the same for every resident, so their
+# codes are drawn once. Nothing else is cached: a resident's summary code
+# holds their results and must not outlive their session in memory.
+@functools.lru_cache(maxsize=256)
+def _public_link_qr(link: str) -> Markup:
+    return _qr_svg(link, "")
+
+
+def _qr_svg(data: str, label: str) -> Markup:
     svg = segno.make(data, error="m").svg_inline(omitsize=True, border=2, svgclass="v5-qr__svg")
     if label:
         attrs = f'<svg role="img" aria-label="{Markup.escape(label)}" '
