@@ -32,12 +32,14 @@ ENVIRONMENT = Environment(
 )
 
 # Health data: nothing is cached, nothing framed, no script but the
-# template's one nonce'd line, no referrer carried off-site.
+# template's one nonce'd line, no referrer carried off-site. ("same-origin",
+# not "no-referrer": under no-referrer browsers send "Origin: null" even on
+# our own forms, and the forms check Origin.)
 _NO_STORE = {
     "Cache-Control": "no-store",
     "Pragma": "no-cache",
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
 }
 
