@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import stat
 from pathlib import Path
 
 import pytest
@@ -146,3 +147,26 @@ def test_only_integer_version_1_is_accepted(v: object) -> None:
 
     with pytest.raises(RejectedError, match="malformed"):
         parse_envelope(envelope, 100)
+
+
+def test_the_cookie_signer_makes_its_key_once_and_shares_it(ring_dir: Path) -> None:
+    path = ring_dir / "session.hmac"
+    first = crypto.Signer(path)
+    assert not path.exists()  # nothing on disk until the first signature
+
+    signature = first.sign("session", "abc")
+
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert crypto.Signer(path).verify("session", "abc", signature)  # another instance agrees
+    assert not first.verify("logout", "abc", signature)  # purposes do not mix
+    assert not first.verify("session", "abd", signature)
+    assert list(ring_dir.iterdir()) == [path]  # no temporary file left behind
+
+
+def test_a_signing_key_readable_by_others_is_refused(ring_dir: Path) -> None:
+    path = ring_dir / "session.hmac"
+    crypto.Signer(path).sign("x", "y")
+    path.chmod(0o644)
+
+    with pytest.raises(crypto.KeyFileError, match="readable by others"):
+        crypto.Signer(path).sign("x", "y")
