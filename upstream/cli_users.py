@@ -52,6 +52,32 @@ def add_user(
     typer.echo(f"added {address}")
 
 
+@users_app.command("set-password")
+def set_password(
+    email: str = typer.Argument(..., help="The address whose password to replace."),
+) -> None:
+    """Replace someone's password (from a prompt or standard input); their sessions end."""
+    from upstream.store import users
+    from upstream.users import UserError, hash_password, normalise_email
+
+    try:
+        address = normalise_email(email)
+        password_hash = hash_password(_read_password())
+    except UserError as error:
+        raise _fail(str(error)) from error
+    with _session() as session:
+        user = users.find_user(session=session, email=address)
+        if user is None:
+            raise _fail(f"no user {address}")
+        users.set_password_hash(session=session, user=user, password_hash=password_hash)
+        users.end_sessions(session=session, email=address)
+        audit.add_event(
+            session=session, actor=_actor(), action="user.set_password", at=utcnow(), target=address
+        )
+        session.commit()
+    typer.echo(f"new password set for {address}")
+
+
 @users_app.command("list")
 def list_users() -> None:
     """Every registered address, disabled ones marked (never the password hashes)."""

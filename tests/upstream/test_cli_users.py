@@ -88,3 +88,21 @@ def test_a_registered_address_cannot_be_added_twice(environment: UpstreamSetting
 
     assert code == 2
     assert "already registered" in output
+
+
+async def test_set_password_replaces_it_and_ends_sessions(environment: UpstreamSettings) -> None:
+    users("add", "a@example.org", password=f"{PASSWORD}\n")
+    app = create_app(UpstreamSettings())
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="https://u.test") as client:
+        await sign_in(client, email="a@example.org")
+        code, output = users("set-password", "a@example.org", password="a brand new passphrase\n")
+        after = await client.get("/reports/equity")
+        old = await sign_in(client, email="a@example.org")
+        new = await sign_in(client, email="a@example.org", password="a brand new passphrase")
+    app.state.upstream.engine.dispose()
+
+    assert (code, output.strip()) == (0, "new password set for a@example.org")
+    assert after.status_code == 303
+    assert (old.status_code, new.status_code) == (400, 303)
+    assert users("set-password", "b@example.org", password=f"{PASSWORD}\n")[0] == 2

@@ -53,9 +53,14 @@ def disable_user(*, session: Session, email: str, now: datetime) -> WebUser:
     if user.disabled_at is None:
         user.disabled_at = now
         session.add(user)
+    end_sessions(session=session, email=email)
+    return user
+
+
+def end_sessions(*, session: Session, email: str) -> None:
+    """Sign someone out everywhere (a new password, a disabled account)."""
     session.execute(delete(WebSession).where(col(WebSession.email) == email))
     session.flush()
-    return user
 
 
 def start_session(*, session: Session, email: str, now: datetime, lifetime: timedelta) -> str:
