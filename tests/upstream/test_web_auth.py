@@ -242,3 +242,15 @@ async def test_sign_in_audit_rows_name_no_password(
 
     for event in _events(upstream_app, "user.login_failed") + _events(upstream_app, "user.login"):
         assert "password" not in json.dumps([event.actor, event.target, event.detail])
+
+
+async def test_an_overlong_address_is_refused_and_audited_cut_to_fit(
+    browser: httpx.AsyncClient, upstream_app: FastAPI
+) -> None:
+    long_address = f"{'a' * 300}@example.org"
+
+    response = await sign_in(browser, email=long_address)
+
+    assert response.status_code == 400
+    [failed] = _events(upstream_app, "user.login_failed")
+    assert failed.target == long_address[:200]

@@ -25,7 +25,7 @@ def add_event(
             at=at,
             actor=actor[:120],
             action=action,
-            target=target,
+            target=None if target is None else target[:200],
             detail=json.dumps(detail or {}, sort_keys=True),
         )
     )

@@ -35,6 +35,7 @@ router = APIRouter(include_in_schema=False)
 DEFAULT_NEXT = "/reports/equity"
 MAX_FAILURES = 10
 FAILURE_WINDOW = timedelta(minutes=15)
+AUDIT_TARGET_LENGTH = 200
 _SAFE_NEXT = re.compile(r"/reports/[A-Za-z0-9._-]+")
 
 
@@ -64,21 +65,24 @@ def login(
     csrf_token: Annotated[str, Form(max_length=200)] = "",
     next: Annotated[str, Form(max_length=200)] = DEFAULT_NEXT,
 ) -> Response:
-    target = safe_next(next)
+    destination = safe_next(next)
     if not sessions.login_form_ok(request, state, csrf_token):
-        return _form(request, state, next=target, error="expired", status_code=403)
+        return _form(request, state, next=destination, error="expired", status_code=403)
     try:
         address = normalise_email(email)
     except UserError:
-        address = email.strip().lower()[:MAX_EMAIL_LENGTH]
+        address = email.strip().lower()
+    audit_target = address[:AUDIT_TARGET_LENGTH]  # as the audit log keeps it: counted below
     now = state.clock()
     with Session(state.engine) as session:
         since = now - FAILURE_WINDOW
         failures = audit.count_events(
-            session=session, action="user.login_failed", target=address, since=since
+            session=session, action="user.login_failed", target=audit_target, since=since
         )
         if failures >= MAX_FAILURES:
-            return _form(request, state, next=target, email=email, error="locked", status_code=429)
+            return _form(
+                request, state, next=destination, email=email, error="locked", status_code=429
+            )
         user = users.find_user(session=session, email=address)
         live = user if user is not None and user.disabled_at is None else None
         if live is None or not verify_password(live.password_hash, password):
@@ -92,7 +96,9 @@ def login(
                 target=address,
             )
             session.commit()
-            return _form(request, state, next=target, email=email, error="wrong", status_code=400)
+            return _form(
+                request, state, next=destination, email=email, error="wrong", status_code=400
+            )
         if needs_rehash(live.password_hash):
             users.set_password_hash(
                 session=session, user=live, password_hash=hash_password(password)
@@ -103,7 +109,7 @@ def login(
         )
         audit.add_event(session=session, actor=f"user:{live.email}", action="user.login", at=now)
         session.commit()
-    response = redirect(target)
+    response = redirect(destination)
     sessions.set_session_cookie(response, request, state, session_id)
     return response
 
