@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
-from bench import frame_to_browser, memory, submit_vs_floor
+from bench import drain, frame_to_browser, memory, submit_vs_floor
 from bench._result import BenchResult, machine, table
 
 Benchmark = Callable[[], BenchResult]
@@ -23,12 +23,14 @@ FULL: dict[str, Benchmark] = {
     submit_vs_floor.NAME: lambda: submit_vs_floor.run(rounds=15, per_round=20, warmup_rounds=1),
     memory.NAME: lambda: memory.run(checks=memory.TARGET_CHECKS, concurrency=4),
     frame_to_browser.NAME: lambda: frame_to_browser.run(rounds=15, frames=10, warmup_rounds=1),
+    drain.NAME: lambda: drain.run(rounds=5, per_round=2000, warmup_rounds=1),
 }
 # A short run for a quick look: figures are indicative and targets not judged.
 QUICK: dict[str, Benchmark] = {
     submit_vs_floor.NAME: lambda: submit_vs_floor.run(rounds=4, per_round=8, warmup_rounds=1),
     memory.NAME: lambda: memory.run(checks=50, concurrency=4, checkpoints=5),
     frame_to_browser.NAME: lambda: frame_to_browser.run(rounds=3, frames=6, warmup_rounds=1),
+    drain.NAME: lambda: drain.run(rounds=4, per_round=100, warmup_rounds=1),
 }
 
 
@@ -39,7 +41,7 @@ def _load() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="a short run (< 30 s)")
+    parser.add_argument("--quick", action="store_true", help="a short run (~35 s)")
     parser.add_argument(
         "--only", action="append", choices=sorted(FULL), help="run just this benchmark"
     )
