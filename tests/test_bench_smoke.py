@@ -15,7 +15,7 @@ import psutil
 import pytest
 
 from bench import __main__ as runner
-from bench import frame_to_browser, memory, submit_vs_floor
+from bench import drain, frame_to_browser, memory, submit_vs_floor
 from bench._result import BenchResult, Spread, table
 
 
@@ -66,6 +66,17 @@ def test_frame_to_browser_runs_and_leaves_nothing_behind() -> None:
     assert {child.pid for child in psutil.Process().children(recursive=True)} <= children_before
 
 
+def test_drain_runs_against_a_real_upstream_and_leaves_nothing_behind() -> None:
+    before = {child.pid for child in psutil.Process().children(recursive=True)}
+    result = drain.run(rounds=2, per_round=3, warmup_rounds=0)
+    assert_well_formed(result, drain.NAME)
+    assert result.ratio.n == 2
+    assert result.unit == "records/s"
+    assert result.target_met is None  # 6 records are not 10,000
+    # The upstream process is stopped at the end.
+    assert {child.pid for child in psutil.Process().children(recursive=True)} <= before
+
+
 def test_runner_reports_a_failure_by_exit_code(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -78,6 +89,7 @@ def test_runner_reports_a_failure_by_exit_code(
 
     monkeypatch.setitem(runner.QUICK, submit_vs_floor.NAME, fine)
     monkeypatch.setitem(runner.QUICK, frame_to_browser.NAME, fine)
+    monkeypatch.setitem(runner.QUICK, drain.NAME, fine)
     monkeypatch.setitem(runner.QUICK, memory.NAME, broken)
     assert runner.main(["--quick"]) == 1
     out = capsys.readouterr()
