@@ -14,7 +14,7 @@ from datetime import datetime
 
 import httpx
 from fastapi import FastAPI
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlmodel import Session
 
 from kiosk_app.settings import Settings
@@ -45,17 +45,17 @@ class SyncHub:
         self._task: asyncio.Task[None] | None = None
 
     def store_check(
-        self, *, session: Session, record: CheckRecordBase, completed_at: datetime
+        self, *, connection: Connection, record: CheckRecordBase, completed_at: datetime
     ) -> str:
         """Durably store one completed check (sealed if enrolled); returns its id."""
         enrolled = self.enrolments.current()
         if enrolled is None:
             record_id = crud.store_completed_check(
-                session=session, record=record, completed_at=completed_at
+                connection=connection, record=record, completed_at=completed_at
             )
         else:
             record_id = outbox_store.store_sealed_check(
-                session=session,
+                connection=connection,
                 record=record,
                 completed_at=completed_at,
                 sealer=enrolled.sealer,

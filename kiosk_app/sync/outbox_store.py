@@ -17,10 +17,10 @@ import logging
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import ColumnElement, func, insert, or_, update
+from sqlalchemy import ColumnElement, Connection, func, or_, update
 from sqlmodel import Session, col, select
 
-from kiosk_app.store.ids import uuid7
+from kiosk_app.store import crud
 from kiosk_app.store.tables import CheckMeta, CheckRecord, CheckRecordBase, SyncState
 from kiosk_app.sync import outbox
 from kiosk_app.sync.crypto import Sealer, timestamp
@@ -49,14 +49,14 @@ def check_plaintext(
 
 def store_sealed_check(
     *,
-    session: Session,
+    connection: Connection,
     record: CheckRecordBase,
     completed_at: datetime,
     sealer: Sealer,
     now: datetime,
 ) -> str:
     """Seal and durably store one completed check; no plaintext is ever written."""
-    record_id = str(uuid7(int(completed_at.timestamp() * 1000)))
+    record_id = crud.new_check_id(completed_at)
     plaintext = check_plaintext(
         record_id=record_id,
         completed_at=completed_at,
@@ -68,10 +68,8 @@ def store_sealed_check(
         "id": record_id,
         "completed_at": completed_at,
         "envelope": sealer.seal(record_id, plaintext, now),
-        "sync_state": SyncState.PENDING.value,
     }
-    session.execute(insert(CheckRecord), values)
-    session.commit()
+    crud.insert_check(connection=connection, values=values)
     return record_id
 
 

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session
 
 from kiosk_app.domain.codec import answers_from_json, answers_to_json, result_to_json
 from kiosk_app.domain.vital5 import score_check
@@ -56,20 +55,22 @@ def example_record(**about: object) -> CheckRecordBase:
 
 
 def store_plain(engine: Engine, count: int = 1, at: datetime = T0) -> list[str]:
-    with Session(engine) as session:
+    with engine.connect() as connection:
         return [
             crud.store_completed_check(
-                session=session, record=example_record(), completed_at=at + timedelta(seconds=i)
+                connection=connection,
+                record=example_record(),
+                completed_at=at + timedelta(seconds=i),
             )
             for i in range(count)
         ]
 
 
 def store_sealed(engine: Engine, sealer: Sealer, count: int = 1, at: datetime = T0) -> list[str]:
-    with Session(engine) as session:
+    with engine.connect() as connection:
         return [
             outbox_store.store_sealed_check(
-                session=session,
+                connection=connection,
                 record=example_record(),
                 completed_at=at + timedelta(seconds=i),
                 sealer=sealer,

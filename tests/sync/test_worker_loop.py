@@ -129,8 +129,10 @@ async def test_a_stored_check_wakes_the_worker(
     try:
         await until(lambda: hub.running)
         await asyncio.sleep(0.05)  # idle now, waiting up to sync_idle_poll_s (30 s)
-        with Session(engine) as session:
-            record_id = hub.store_check(session=session, record=example_record(), completed_at=T0)
+        with engine.connect() as connection:
+            record_id = hub.store_check(
+                connection=connection, record=example_record(), completed_at=T0
+            )
         await until(lambda: hub.health()["acknowledged"] == 1, timeout=5)
     finally:
         await hub.stop()

@@ -143,9 +143,14 @@ async def test_severe_reading_opens_the_urgent_page_first(client: httpx.AsyncCli
     assert await complete(client, bp=severe) == "/results/urgent"
     page = await client.get("/results/urgent")
     assert "Your blood pressure is very high" in page.text
-    # 999 is isolated left-to-right (ltr_runs), so Arabic pages keep its order.
-    assert 'Call <bdi dir="ltr">999</bdi> or go to A&E now if you have chest pain' in page.text
+    assert "Call 999 or go to A&E now if you have chest pain" in page.text
     assert "184/121" in page.text  # the lower of the two (clinical.md §9 B3)
+    # In a right-to-left language 999 is isolated left-to-right (ltr_runs),
+    # so it keeps its digit order; a left-to-right page needs no isolation.
+    await client.get("/language/ar", params={"next": "/results/urgent"})
+    arabic = (await client.get("/results/urgent")).text
+    assert '<bdi dir="ltr">999</bdi>' in arabic
+    assert "<bdi" not in page.text
 
 
 async def test_skipping_bp_still_gives_results(client: httpx.AsyncClient) -> None:

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlmodel import Session
 
 from kiosk_app.domain.codec import answers_to_json, result_to_json
 from kiosk_app.domain.vital5 import score_check
@@ -54,9 +53,9 @@ async def submit(request: Request, state: StateDep, session: SessionDep) -> Resp
         # sealed to the upstream if the device is enrolled (docs/privacy.md).
         # Written on the event loop on purpose: one short local commit, and no
         # other resident's request can interleave with this one.
-        with Session(state.engine) as db:
+        with state.engine.connect() as connection:
             record_id = hub_of(request.app).store_check(
-                session=db,
+                connection=connection,
                 record=CheckRecordBase(
                     site_id=state.settings.site_id,
                     mode=state.settings.mode.value,
