@@ -12,8 +12,35 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from enum import Enum, IntEnum
 
+# Exactly these types (not subclasses: an IntEnum is an int, a StrEnum a str)
+# are already JSON values. Most of a check's leaves are, so they go first.
+_AS_IS = frozenset({str, int, float, bool, type(None)})
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """A dataclass's field names (looked up once per type); None for any other type."""
+    try:
+        return _FIELD_NAMES[cls]
+    except KeyError:
+        names = (
+            tuple(f.name for f in dataclasses.fields(cls))
+            if dataclasses.is_dataclass(cls)
+            else None
+        )
+        _FIELD_NAMES[cls] = names
+        return names
+
 
 def to_jsonable(value: object) -> object:
+    cls = type(value)
+    if cls in _AS_IS:
+        return value
+    names = _field_names(cls)
+    if names is not None:
+        return {name: to_jsonable(getattr(value, name)) for name in names}
     if isinstance(value, IntEnum):
         return int(value)
     if isinstance(value, Enum):
@@ -30,8 +57,6 @@ def to_jsonable(value: object) -> object:
         return sorted((to_jsonable(item) for item in value), key=str)
     if isinstance(value, tuple | list):
         return [to_jsonable(item) for item in value]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
     raise TypeError(f"cannot encode {type(value).__name__} as JSON")
 
 

@@ -260,12 +260,18 @@ class Catalogs:
             translations = self.translations(code)
             env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
             env.globals.update(fast_gettext(translations))
-            env.globals["fixed"] = FixedComponents(env)
+            rendered_once = FixedComponents(env)
+            env.globals.update(fixed=rendered_once.component, once=rendered_once.once)
             self._environments[code] = env
         return self._environments[code]
 
     def gettext(self, code: str, message: str) -> str:
         return self.translations(code).gettext(message)
+
+
+# Every message a catalog can translate, with room to spare; a bound in case
+# a template ever passed something other than text from the code or data.
+_MAX_PLAIN_MESSAGES = 4096
 
 
 def fast_gettext(translations: NullTranslations) -> dict[str, Callable[..., Markup]]:
@@ -275,10 +281,22 @@ def fast_gettext(translations: NullTranslations) -> dict[str, Callable[..., Mark
     always a format string, so ``%%`` means ``%`` whether or not there are
     variables, and the variables are escaped), without two trips through
     the template context per call: a results page makes about sixty.
+
+    A message without variables comes out the same every time, so it is
+    kept once done. Messages come from the templates, the form and the
+    service directory, never from a resident: nothing personal is kept.
     """
+    plain: dict[str, Markup] = {}
 
     def gettext(message: str, /, **variables: object) -> Markup:
-        return Markup(translations.gettext(message)) % variables  # noqa: S704 (our catalog)
+        if variables:
+            return Markup(translations.gettext(message)) % variables  # noqa: S704 (our catalog)
+        done = plain.get(message)
+        if done is None:
+            done = Markup(translations.gettext(message)) % {}  # noqa: S704
+            if len(plain) < _MAX_PLAIN_MESSAGES:
+                plain[message] = done
+        return done
 
     def ngettext(singular: str, plural: str, n: int, /, **variables: object) -> Markup:
         variables.setdefault("num", n)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from kiosk_app.domain.answers import BloodPressureReading
+from kiosk_app.domain.answers import BloodPressureReading, CheckAnswers
 from kiosk_app.questionnaire.engine import Value
 
 
@@ -30,7 +30,9 @@ class CheckSession:
     bp_readings: list[BloodPressureReading] = field(default_factory=list)
     # Steps finished by something other than answers (the BP page).
     done: set[str] = field(default_factory=set)
-    # Set once the check is stored: the result shown and the record's id.
+    # Set once the check is stored: the answers as scored, the result shown
+    # and the record's id.
+    scored: CheckAnswers | None = None
     result: Any = None
     record_id: str | None = None
 

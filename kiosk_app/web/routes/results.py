@@ -66,7 +66,7 @@ async def submit(request: Request, state: StateDep, session: SessionDep) -> Resp
                 ),
                 completed_at=datetime.now(UTC),
             )
-        session.result, session.record_id = result, record_id
+        session.scored, session.result, session.record_id = answers, result, record_id
     target = "/results/urgent" if session.result.needs_urgent_page else "/results"
     return RedirectResponse(target, status_code=303)
 

@@ -29,8 +29,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup
 
 from kiosk_app.domain.vital5 import Vital5Result
-from kiosk_app.questionnaire import engine
-from kiosk_app.questionnaire.assemble import build_check_answers
 from kiosk_app.settings import Settings
 from kiosk_app.signposting import (
     Directory,
@@ -109,8 +107,9 @@ def _lookup(path: Path | None) -> PostcodeLookup | None:
 def support_for(state: KioskState, session: CheckSession) -> Support:
     """Choose the signposts for a scored session (the shell's three steps)."""
     settings = state.settings
-    relevant = engine.relevant_answers(state.form, session.answers)
-    about = build_check_answers(relevant, session.bp_readings).about
+    if session.scored is None or session.result is None:
+        raise ValueError("signposts are chosen for a scored check; route to /review first")
+    about = session.scored.about
     directory = _directory(settings.signposting_dir).visible(
         show_unverified=settings.signposting_show_unverified
     )
