@@ -31,16 +31,22 @@ def _state(request: Request) -> KioskState:
 StateDep = Annotated[KioskState, Depends(get_state)]
 
 
-async def get_check_session(request: Request, state: StateDep) -> CheckSession:
-    session = state.sessions.get(request.cookies.get(SESSION_COOKIE))
+def _session(request: Request) -> CheckSession:
+    session = _state(request).sessions.get(request.cookies.get(SESSION_COOKIE))
     if session is None:
         raise NoSessionError
     return session
 
 
-async def get_consented_session(
-    session: Annotated[CheckSession, Depends(get_check_session)],
-) -> CheckSession:
+# Each reads the state itself rather than depending on ``get_state``: every
+# nested dependency is another round of FastAPI's dependency solving on
+# every request (docs/benchmarks.md).
+async def get_check_session(request: Request) -> CheckSession:
+    return _session(request)
+
+
+async def get_consented_session(request: Request) -> CheckSession:
+    session = _session(request)
     if not session.consented:
         raise NoSessionError
     return session
@@ -68,7 +74,7 @@ def render(
         languages=state.catalogs.languages.values(),
         csp_nonce=request.scope.get("state", {}).get("csp_nonce", ""),
         settings=state.settings,
-        path=request.url.path,
+        path=request.scope["path"],
         **({"personal": True} | context),
     )
     return HTMLResponse(html, status_code=status_code)
