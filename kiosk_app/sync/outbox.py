@@ -7,13 +7,16 @@ that loads rows, calls these, and writes the changes back.
 The rules (docs/sync-protocol.md, "Upload" and "Kiosk outbox states"):
 
 - records go in id order (UUIDv7: completion order), at most 100 and 4 MiB
-  per batch, skipping any whose retry time has not come;
+  per batch, skipping any whose own retry time has not come;
 - ``stored``/``duplicate`` → acknowledged; ``rejected`` → rejected with its
-  code and reason, never retried; no receipt for a record → retry it;
-- 429, 5xx and network failures are transient: retry the same records later,
-  forever, with exponential backoff and full jitter (first retry within
-  ~2 s, capped at 5 minutes); 400/413 refuse the batch as a whole, so its
-  records are sent one by one to find the one at fault.
+  code and reason, never retried; no receipt for a record → retry that
+  record after its own backoff (it holds back nothing behind it);
+- 429, 5xx and network failures are about the upstream, not the records:
+  the batch is *deferred* (pending again, due at once) and the worker waits
+  with exponential backoff and full jitter (first retry within ~2 s, capped
+  at 5 minutes), forever. The queue waits as a whole, so after an outage the
+  backlog goes in completion order; 400/413 refuse the batch as a whole, so
+  its records are sent one by one to find the one at fault.
 """
 
 from __future__ import annotations
@@ -82,11 +85,21 @@ class Rejected:
 
 @dataclass(frozen=True, slots=True)
 class Retry:
+    """This record, alone, goes again after its own backoff."""
+
     id: str
     error: str
 
 
-Change = Acknowledged | Rejected | Retry
+@dataclass(frozen=True, slots=True)
+class Deferred:
+    """The upstream could not take the batch: pending again, in its place in the queue."""
+
+    id: str
+    error: str
+
+
+Change = Acknowledged | Rejected | Retry | Deferred
 
 
 def backoff_for(attempt: int, *, base: float, cap: float, rand: Callable[[], float]) -> float:
@@ -208,8 +221,8 @@ def apply_receipts(batch: Sequence[OutboxRow], receipts: Sequence[Receipt]) -> l
     return changes
 
 
-def retry_all(batch: Sequence[OutboxRow], error: str) -> list[Change]:
-    return [Retry(row.id, error) for row in batch]
+def defer_all(batch: Sequence[OutboxRow], error: str) -> list[Change]:
+    return [Deferred(row.id, error) for row in batch]
 
 
 def _pair(batch: Sequence[OutboxRow], receipts: Sequence[Receipt]) -> list[Receipt | None]:

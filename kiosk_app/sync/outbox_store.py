@@ -181,7 +181,7 @@ def apply_changes(
     now: datetime,
     delay_for: Callable[[int], float],
 ) -> None:
-    """Write what the upstream said; ``delay_for(attempts)`` schedules retries."""
+    """Write what the upstream said; ``delay_for(attempts)`` schedules a record's own retry."""
     attempts = {row.id: row.attempts for row in batch}
     for change in changes:
         where = col(CheckRecord.id) == change.id
@@ -202,10 +202,17 @@ def apply_changes(
             }
         else:
             count = attempts.get(change.id, 0) + 1
+            # A deferred record is due again at once: the worker's own backoff
+            # decides when the queue goes next, oldest first (outbox.py).
+            due = (
+                None
+                if isinstance(change, outbox.Deferred)
+                else now + timedelta(seconds=delay_for(count))
+            )
             values = {
                 "sync_state": SyncState.PENDING.value,
                 "attempts": count,
-                "next_attempt_at": now + timedelta(seconds=delay_for(count)),
+                "next_attempt_at": due,
                 "last_error": change.error[:500],
             }
             where = where & (col(CheckRecord.sync_state) == SyncState.SENDING)

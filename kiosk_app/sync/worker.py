@@ -161,7 +161,7 @@ class SyncWorker:
             log.warning("sync: %s for a batch of %d; sending one by one", error, len(batch))
             return await self._send_each(client, claimed)
         except TransientPushError as error:
-            return outbox.retry_all(batch, str(error)), str(error)
+            return outbox.defer_all(batch, str(error)), str(error)
         changes = outbox.apply_receipts(batch, receipts)
         missing = sum(isinstance(change, outbox.Retry) for change in changes)
         # End the pass on a partial reply: the rest wait for their retry time.
@@ -176,7 +176,7 @@ class SyncWorker:
                 receipt = await upstream.put_one(client, row.id, envelope)
             except TransientPushError as error:
                 rest = [other for other, _ in claimed[index:]]
-                return [*changes, *outbox.retry_all(rest, str(error))], str(error)
+                return [*changes, *outbox.defer_all(rest, str(error))], str(error)
             changes.extend(outbox.apply_receipts([row], [receipt]))
         return changes, None
 
@@ -230,5 +230,5 @@ def _tally(outcome: PassOutcome, changes: list[outbox.Change]) -> None:
             outcome.acknowledged += 1
         elif isinstance(change, outbox.Rejected):
             outcome.rejected += 1
-        else:
+        else:  # Retry or Deferred
             outcome.retrying += 1

@@ -137,7 +137,27 @@ def tag_of(catalog: str) -> str:
 
 
 def babel_direction(catalog: str) -> Direction:
+    """CLDR's direction for a catalog (loads its locale data: ~1 MB each, kept)."""
     return "rtl" if Locale.parse(catalog).text_direction == "rtl" else "ltr"
+
+
+# ISO 15924 scripts written right to left (Unicode bidi class R or AL) that
+# a language spoken in London may be written in. tests/i18n checks that each
+# registered language's direction agrees with CLDR's.
+RTL_SCRIPTS = frozenset(
+    {"Adlm", "Arab", "Aran", "Hebr", "Mand", "Nkoo", "Rohg", "Samr", "Syrc", "Thaa", "Yezi"}
+)
+
+
+def entry_direction(entry: LanguageEntry) -> Direction:
+    """How a registered language is written: its override, else its script's.
+
+    Not asked of Babel at start-up: loading CLDR data for every offered
+    language would keep ~15 MB in the kiosk for one bit each.
+    """
+    if entry.direction is not None:
+        return entry.direction
+    return "rtl" if entry.script in RTL_SCRIPTS else "ltr"
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +242,7 @@ class Catalogs:
             language = Language(
                 code=tag_of(catalog),
                 endonym=entry.endonym,
-                direction=entry.direction or babel_direction(catalog),
+                direction=entry_direction(entry),
                 catalog=catalog,
                 entry=entry,
             )

@@ -99,12 +99,6 @@ async def test_backlog_drains_after_the_upstream_comes_back(tmp_path: Path, proc
     )
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="finding: each record's retry is jittered on its own (outbox_store.apply_changes "
-    "calls delay_for per record), so after an outage the backlog goes in the order the "
-    "retries fall due, not in completion order (docs/faults.md)",
-)
 async def test_backlog_drains_in_completion_order(tmp_path: Path, procs: Reaper) -> None:
     run = await outage(tmp_path, procs, SPREAD)
     in_sequence_order = [record_id for record_id, _ in run.upstream.stored()]

@@ -20,6 +20,7 @@ from kiosk_app.web.i18n import (
     SOURCE_LANGUAGE,
     Catalogs,
     babel_direction,
+    entry_direction,
     load_registry,
 )
 from tests.conftest import make_settings
@@ -67,6 +68,8 @@ def test_script_and_direction_agree_with_cldr(code: str) -> None:
     assert entry.script == script, f"{code}: CLDR writes it in {script}"
     if entry.direction is not None:  # an override must be a deliberate one
         assert entry.direction != babel_direction(code), f"{code}: drop the redundant direction"
+    else:  # the kiosk derives it from the script, not from CLDR at start-up
+        assert entry_direction(entry) == babel_direction(code), f"{code}: see RTL_SCRIPTS"
 
 
 def test_endonyms_are_the_ones_residents_recognise() -> None:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from kiosk_app.sync.outbox import (
     MAX_BATCH_RECORDS,
     Acknowledged,
+    Deferred,
     Failure,
     OutboxRow,
     Receipt,
@@ -19,6 +20,7 @@ from kiosk_app.sync.outbox import (
     apply_receipts,
     backoff_for,
     classify_status,
+    defer_all,
     next_batch,
     parse_receipts,
     receipt_for_put,
@@ -167,6 +169,12 @@ def test_receipts_become_state_changes() -> None:
         Retry(batch[3].id, "no receipt for this record"),
         Retry(batch[4].id, "unknown receipt status 'mystery'"),
     ]
+
+
+def test_a_failed_batch_is_deferred_record_by_record() -> None:
+    batch = [row(n) for n in range(3)]
+    assert defer_all(batch, "HTTP 503") == [Deferred(r.id, "HTTP 503") for r in batch]
+    assert defer_all([], "HTTP 503") == []
 
 
 def test_receipts_pair_by_position_when_ids_are_missing_and_by_id_when_shuffled() -> None:

@@ -4,6 +4,7 @@ errors, waking on a new check, and a clean stop."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from kiosk_app.sync.hub import SyncHub
 from tests.conftest import make_settings
 from tests.sync.conftest import T0, FakeClock, Seal, example_record
 from tests.sync.fake_upstream import FakeUpstream, raises, status
-from tests.sync.worker_kit import all_acknowledged, make_worker, until
+from tests.sync.worker_kit import all_acknowledged, make_worker, states, until
 
 
 async def test_outages_are_retried_with_capped_backoff_and_never_given_up(
@@ -52,6 +53,28 @@ async def test_outages_are_retried_with_capped_backoff_and_never_given_up(
     assert sleeps[:11] == [2, 4, 8, 16, 32, 64, 128, 256, 300, 300, 300]
     assert len(upstream.requests) == 12
     assert {i: upstream.receipts.count((i, "stored")) for i in ids} == dict.fromkeys(ids, 1)
+
+
+async def test_after_an_outage_the_backlog_goes_in_completion_order(
+    tmp_path: Path, keys_dir: Path, engine: Engine, upstream: FakeUpstream, seal: Seal
+) -> None:
+    # Two records per batch; the first batch fails three times while the
+    # others wait untried. Jitter differs on every draw, as it does for real:
+    # the queue waits as a whole, so no record overtakes an older one.
+    ids = seal(5)
+    settings = make_settings(tmp_path, keys_dir=keys_dir, sync_batch_size=2, sync_worker=False)
+    upstream.faults = [raises(httpx.ConnectError), status(503), raises(httpx.ReadTimeout)]
+    draws = itertools.cycle([0.9, 0.1, 0.6, 0.3, 0.75])
+    worker = make_worker(settings, engine, upstream, FakeClock(), rand=lambda: next(draws))
+    task = asyncio.create_task(worker.run())
+    try:
+        await until(all_acknowledged(engine))
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await worker.aclose()
+    assert list(upstream.stored) == ids
+    assert [states(engine)[i][1] for i in ids] == [3, 3, 0, 0, 0]  # attempts that failed
 
 
 async def test_records_left_sending_by_a_crash_go_again_at_start(

@@ -21,6 +21,7 @@ def make_worker(
     upstream: FakeUpstream,
     clock: FakeClock,
     sleeps: list[float] | None = None,
+    rand: Callable[[], float] = lambda: 1.0,  # the top of the jitter range: delays are exact
 ) -> SyncWorker:
     async def sleep(delay: float) -> None:
         if sleeps is not None:
@@ -35,7 +36,7 @@ def make_worker(
         transport=upstream.transport(),
         clock=clock,
         sleep=sleep,
-        rand=lambda: 1.0,  # the top of the jitter range: delays are exact
+        rand=rand,
     )
 
 

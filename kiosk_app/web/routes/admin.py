@@ -21,6 +21,7 @@ from kiosk_app.web.i18n import (
     Progress,
     babel_direction,
     catalog_progress,
+    entry_direction,
     tag_of,
 )
 
@@ -45,7 +46,7 @@ def _row(catalogs: Catalogs, code: str, compiled: set[str]) -> LanguageRow:
         catalog=code,
         tag=tag_of(code),
         entry=entry,
-        direction=(entry.direction if entry and entry.direction else babel_direction(code)),
+        direction=entry_direction(entry) if entry else babel_direction(code),
         progress=None if source else catalog_progress(catalogs.locale_dir, code),
         compiled=source or code in compiled,
         offered=tag_of(code) in catalogs.languages,
