@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from typing import Annotated
 
 import typer
+from sqlalchemy import inspect
 from sqlmodel import Session
 
 from upstream.settings import UpstreamSettings
@@ -26,6 +27,13 @@ def _actor() -> str:
 def _session() -> Iterator[Session]:
     engine = make_engine(UpstreamSettings().dsn)
     try:
+        # A fresh database (or the wrong DSN) would otherwise end in a raw
+        # "no such table" traceback.
+        if not inspect(engine).has_table("alembic_version"):
+            raise _fail(
+                "the upstream database has no tables yet (or VITAL5_UPSTREAM_DSN points "
+                "at the wrong one): run `vital5 upstream migrate` first"
+            )
         with Session(engine) as session:
             yield session
     finally:

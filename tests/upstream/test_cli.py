@@ -128,3 +128,16 @@ def test_mistakes_exit_2_with_a_message(
 
     assert result.exit_code == 2
     assert "error:" in result.output
+
+
+@pytest.mark.parametrize(
+    "args", [("devices", "list"), ("tokens", "list"), ("users", "list")], ids=" ".join
+)
+def test_an_unmigrated_database_is_named_not_a_traceback(
+    environment: UpstreamSettings, args: tuple[str, ...]
+) -> None:
+    result = runner.invoke(vital5, ["upstream", *args])
+
+    assert result.exit_code == 2
+    assert "run `vital5 upstream migrate` first" in result.output
+    assert "Traceback" not in result.output

@@ -4,21 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command
 from alembic.config import Config
+
+from kiosk_app.store import migrate as shared
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def alembic_config(dsn: str) -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    # Alembic's ini interpolation treats % specially; URLs may contain it.
-    config.set_main_option("sqlalchemy.url", dsn.replace("%", "%%"))
-    return config
+    return shared.alembic_config(dsn, MIGRATIONS)
 
 
 def upgrade(dsn: str) -> None:
-    if dsn.startswith("sqlite:///"):
-        Path(dsn.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    command.upgrade(alembic_config(dsn), "head")
+    shared.upgrade(dsn, MIGRATIONS)

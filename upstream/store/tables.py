@@ -107,3 +107,7 @@ class WebSession(SQLModel, table=True):
     email: str = Field(foreign_key="web_user.email", index=True, max_length=254)
     created_at: datetime = Field(sa_type=DateTime(timezone=True))
     expires_at: datetime = Field(sa_type=DateTime(timezone=True))
+
+
+# Every upstream table: the migrations compare the database with these only.
+ALL_TABLES: tuple[type[SQLModel], ...] = (Device, Record, ApiToken, AuditEvent, WebUser, WebSession)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlmodel import SQLModel
 
-from kiosk_app.store import tables  # noqa: F401  (registers the tables' metadata)
 from kiosk_app.store.db import make_engine
+from kiosk_app.store.migrate import own_metadata
+from kiosk_app.store.tables import CheckRecord
 
 url = context.config.get_main_option("sqlalchemy.url")
 if url is None:
@@ -15,7 +15,7 @@ engine = make_engine(url)
 with engine.connect() as connection:
     context.configure(
         connection=connection,
-        target_metadata=SQLModel.metadata,
+        target_metadata=own_metadata(CheckRecord.__table__),  # type: ignore[attr-defined]
         render_as_batch=connection.dialect.name == "sqlite",
     )
     with context.begin_transaction():

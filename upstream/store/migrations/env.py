@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import text
-from sqlmodel import SQLModel
 
-from upstream.store import tables  # noqa: F401  (registers the tables' metadata)
+from kiosk_app.store.migrate import own_metadata
+from upstream.store import tables
 from upstream.store.db import make_engine
 
 MIGRATION_LOCK_KEY = 0x5635554D  # "V5UM"
@@ -27,7 +27,9 @@ with engine.connect() as connection:
     try:
         context.configure(
             connection=connection,
-            target_metadata=SQLModel.metadata,
+            target_metadata=own_metadata(
+                *(t.__table__ for t in tables.ALL_TABLES)  # type: ignore[attr-defined]
+            ),
             render_as_batch=connection.dialect.name == "sqlite",
         )
         with context.begin_transaction():
