@@ -7,6 +7,7 @@ import sys
 import typer
 
 from kiosk_app.cli_devices import app as devices_app
+from kiosk_app.cli_staff import app as staff_app
 from kiosk_app.cli_sync import app as sync_app
 from upstream.cli import upstream_app
 
@@ -14,6 +15,7 @@ app = typer.Typer(
     help="Vital 5 Check: kiosk, pharmacy and outreach health checks.", no_args_is_help=True
 )
 app.add_typer(devices_app, name="devices")
+app.add_typer(staff_app, name="staff")
 app.add_typer(upstream_app, name="upstream")
 app.add_typer(sync_app)  # `vital5 enroll` and `vital5 sync …`
 

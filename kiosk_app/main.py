@@ -23,7 +23,7 @@ from kiosk_app.settings import Settings
 from kiosk_app.store import migrate
 from kiosk_app.store.db import make_engine
 from kiosk_app.sync.hub import SyncHub
-from kiosk_app.web.deps import SESSION_COOKIE, NoSessionError
+from kiosk_app.web.deps import SESSION_COOKIE, NoSessionError, StaffSignInRequiredError
 from kiosk_app.web.i18n import Catalogs
 from kiosk_app.web.routes import (
     admin,
@@ -33,11 +33,14 @@ from kiosk_app.web.routes import (
     questions,
     results,
     scale,
+    staff_sign_in,
     start,
     summary,
 )
+from kiosk_app.web.routes.staff_sign_in import staff_sign_in_url
 from kiosk_app.web.security import SecurityHeaders
 from kiosk_app.web.sessions import SessionStore
+from kiosk_app.web.staff import StaffSessions
 from kiosk_app.web.state import KioskState
 
 APP_STATIC = Path(__file__).parent / "web" / "static"
@@ -64,6 +67,7 @@ def create_app(
         engine=engine,
         cuff=ManagedCuff(make_bp_driver(settings, spec)),
         scale=make_scale_driver(settings),
+        staff=StaffSessions(idle_s=settings.staff_idle_s, clock=clock),
         bp_starts_on_device=starts_on_the_device(spec),
     )
 
@@ -89,7 +93,17 @@ def create_app(
     app.mount("/static/nhsuk", StaticFiles(directory=settings.assets_dir), name="nhsuk")
     app.mount("/static/app", StaticFiles(directory=APP_STATIC), name="app-static")
     # The scale's route comes before the generic /check/{step_id} routes.
-    for module in (start, scale, questions, blood_pressure, results, admin, summary, health):
+    for module in (
+        start,
+        scale,
+        questions,
+        blood_pressure,
+        results,
+        staff_sign_in,
+        admin,
+        summary,
+        health,
+    ):
         app.include_router(module.router)
     if settings.bench_floor:
         bench_floor.prepare(state)
@@ -101,5 +115,11 @@ def create_app(
         response = RedirectResponse("/?cleared=expired", status_code=303)
         response.delete_cookie(SESSION_COOKIE, path="/")
         return response
+
+    @app.exception_handler(StaffSignInRequiredError)
+    async def to_staff_sign_in(
+        _request: Request, exc: StaffSignInRequiredError
+    ) -> RedirectResponse:
+        return RedirectResponse(staff_sign_in_url(exc.path), status_code=303)
 
     return app

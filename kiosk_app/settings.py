@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     # The server forgets a session this long after the last sign of life,
     # even if the page's own timer never fired (browser crashed, tab closed).
     server_session_grace_s: int = Field(default=60, ge=0, le=3600)
+    # A staff sign-in (the /admin pages) ends after this long without a request.
+    staff_idle_s: int = Field(default=900, ge=60, le=28800)
 
     # Which cuff the BP page reads: "simulator" (default), "ble", "ble:ADDRESS"
     # or "serial:PROFILE:PORT" (kiosk_app/devices/config.py).

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 
 from kiosk_app.main import create_app
 from kiosk_app.settings import Settings
+from kiosk_app.web.staff import write_passcode
 
 
 @pytest.fixture(autouse=True)
@@ -35,6 +36,16 @@ def make_settings(tmp_path: Path, **overrides: object) -> Settings:
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+STAFF_PASSCODE = "test-staff-passcode"
+
+
+async def sign_in_staff(client: httpx.AsyncClient, keys_dir: Path) -> None:
+    """Set this kiosk's staff passcode and sign ``client`` in to the staff pages."""
+    write_passcode(keys_dir, STAFF_PASSCODE)
+    response = await client.post("/admin/sign-in", data={"passcode": STAFF_PASSCODE})
+    assert response.status_code == 303, response.text
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from kiosk_app.web.staff import PASSCODE_FILE, read_passcode_hash, verify_passcode
+
 ROOT = Path(__file__).resolve().parents[1]
 VITAL5 = str(Path(sys.executable).parent / "vital5")
 
@@ -50,3 +52,19 @@ def test_migrate_creates_the_database(tmp_path: Path) -> None:
     done = run("migrate", env={"VITAL5_DATABASE_URL": f"sqlite:///{db}", "PATH": "/usr/bin:/bin"})
     assert done.returncode == 0, done.stderr
     assert db.is_file()
+
+
+def test_staff_set_passcode_keeps_only_a_hash_the_kiosk_verifies(tmp_path: Path) -> None:
+    env = {"VITAL5_KEYS_DIR": str(tmp_path / "keys"), "PATH": "/usr/bin:/bin"}
+    done = run("staff", "set-passcode", stdin="pharmacy-7731\n", env=env)
+    assert done.returncode == 0, done.stderr
+    assert "only its hash is kept" in done.stdout
+    stored = read_passcode_hash(tmp_path / "keys")
+    assert stored is not None
+    assert verify_passcode(stored, "pharmacy-7731")
+    assert "pharmacy-7731" not in (tmp_path / "keys" / PASSCODE_FILE).read_text()
+
+    short = run("staff", "set-passcode", stdin="1234\n", env=env)
+    assert short.returncode == 2
+    assert short.stderr == "error: a passcode needs at least 8 characters\n"
+    assert verify_passcode(read_passcode_hash(tmp_path / "keys") or "", "pharmacy-7731")

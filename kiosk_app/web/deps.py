@@ -8,6 +8,7 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 
 from kiosk_app.web.sessions import CheckSession
+from kiosk_app.web.staff import STAFF_COOKIE
 from kiosk_app.web.state import KioskState
 
 SESSION_COOKIE = "v5check"
@@ -15,6 +16,14 @@ SESSION_COOKIE = "v5check"
 
 class NoSessionError(Exception):
     """The request needs a check in progress and there is none (ended or timed out)."""
+
+
+class StaffSignInRequiredError(Exception):
+    """A staff page without a live staff session: sign in, then come back to ``path``."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+        self.path = path
 
 
 # The dependencies are ``async`` only so FastAPI runs them on the event loop:
@@ -50,6 +59,12 @@ async def get_consented_session(request: Request) -> CheckSession:
     if not session.consented:
         raise NoSessionError
     return session
+
+
+async def require_staff(request: Request) -> None:
+    """For ``dependencies=[...]`` of every staff page (kiosk_app/web/staff.py)."""
+    if not _state(request).staff.touch(request.cookies.get(STAFF_COOKIE)):
+        raise StaffSignInRequiredError(request.scope["path"])
 
 
 SessionDep = Annotated[CheckSession, Depends(get_consented_session)]

@@ -11,6 +11,7 @@ from kiosk_app.questionnaire.schema import Form
 from kiosk_app.settings import Settings
 from kiosk_app.web.i18n import Catalogs
 from kiosk_app.web.sessions import SessionStore
+from kiosk_app.web.staff import StaffSessions
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,5 +23,6 @@ class KioskState:
     engine: Engine
     cuff: ManagedCuff
     scale: ScaleDriver | None
+    staff: StaffSessions
     # The resident presses START on the cuff (Bluetooth, Omron), not on screen.
     bp_starts_on_device: bool = False

@@ -1,4 +1,4 @@
-"""axe-core finds nothing on any screen a resident can reach, in any state.
+"""axe-core finds nothing on any screen a resident or staff can reach, in any state.
 
 Each test walks the kiosk in the browser and runs axe (WCAG 2.0–2.2 A/AA and
 best practice, every rule) on each page as the resident sees it; a failure
@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 import pytest
 from playwright.async_api import Page, expect
 
+from kiosk_app.web.staff import write_passcode
 from tests.browser.axe import AxeAudit
 from tests.browser.conftest import (
     LiveKiosk,
@@ -23,6 +24,7 @@ from tests.browser.conftest import (
     tap_button,
     tap_through,
 )
+from tests.conftest import STAFF_PASSCODE
 from tests.web.flow import ORDINARY
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
@@ -252,3 +254,36 @@ async def test_axe_on_declined_warning_and_timeout_pages(
 
     audit.assert_clean()
     assert len(audit.checked) == 3, audit.checked
+
+
+async def test_axe_on_the_staff_pages_and_their_sign_in(
+    kiosk: Callable[..., LiveKiosk], open_screen: OpenScreen
+) -> None:
+    live = kiosk()
+    page = (await open_screen(live, bypass_csp=True)).page
+    audit = AxeAudit()
+
+    await page.goto("/admin/status")
+    assert path_of(page) == "/admin/sign-in"
+    await expect(page.get_by_text("vital5 staff set-passcode")).to_be_visible()
+    await audit.check(page, "staff sign-in, no passcode set")
+
+    write_passcode(live.app.state.kiosk.settings.keys_dir, STAFF_PASSCODE)
+    await page.goto("/admin/status")
+    await audit.check(page, "staff sign-in")
+    await tap_button(page, "Sign in")
+    await expect(page.locator(".nhsuk-error-summary")).to_be_visible()
+    await audit.check(page, "staff sign-in, nothing entered")
+    await page.get_by_label("Staff passcode").fill(STAFF_PASSCODE)
+    await tap_button(page, "Sign in")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Kiosk status")
+    await audit.check(page, "staff status")
+    await page.goto("/admin/languages")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Languages")
+    await audit.check(page, "staff languages")
+    await tap_button(page, "Sign out of staff pages")
+    await expect(page.get_by_text("You have signed out")).to_be_visible()
+    await audit.check(page, "staff signed out")
+
+    audit.assert_clean()
+    assert len(audit.checked) == 6, audit.checked

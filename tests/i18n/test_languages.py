@@ -23,7 +23,7 @@ from kiosk_app.web.i18n import (
     entry_direction,
     load_registry,
 )
-from tests.conftest import make_settings
+from tests.conftest import make_settings, sign_in_staff
 from tests.i18n.catalogs import (
     CATALOG_CODES,
     REGISTRY,
@@ -179,9 +179,12 @@ async def app(tmp_path: Path, locale_dir: Path) -> FastAPI:
     return create_app(make_settings(tmp_path, locale_dir=locale_dir))
 
 
-async def test_admin_page_lists_every_language_with_its_status(app: FastAPI) -> None:
+async def test_admin_page_lists_every_language_with_its_status(
+    app: FastAPI, tmp_path: Path
+) -> None:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://kiosk.test") as client:
+        await sign_in_staff(client, tmp_path / "keys")
         page = await client.get("/admin/languages")
     assert page.status_code == 200
     html = page.text
@@ -210,6 +213,7 @@ async def test_admin_page_says_why_a_catalog_is_not_offered(
     app = create_app(make_settings(tmp_path, locale_dir=target))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://kiosk.test") as client:
+        await sign_in_staff(client, tmp_path / "keys")
         html = (await client.get("/admin/languages")).text
 
     def row(code: str) -> str:

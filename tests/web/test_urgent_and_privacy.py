@@ -7,7 +7,8 @@ from pathlib import Path
 import httpx
 
 from kiosk_app.main import create_app
-from tests.conftest import make_settings
+from kiosk_app.settings import Settings
+from tests.conftest import make_settings, sign_in_staff
 from tests.web.flow import ORDINARY, complete, location
 
 
@@ -105,9 +106,10 @@ async def test_healthz_reports_pending_records(client: httpx.AsyncClient) -> Non
 
 
 async def test_staff_status_page_shows_devices_and_sync_but_no_resident(
-    client: httpx.AsyncClient,
+    client: httpx.AsyncClient, settings: Settings
 ) -> None:
     await complete(client)
+    await sign_in_staff(client, settings.keys_dir)
     page = await client.get("/admin/status")
     assert page.status_code == 200
     assert "Kiosk status" in page.text

@@ -1,18 +1,18 @@
 """Staff pages. ``/admin/languages``: each language's catalog and review status.
 
 For staff, in English, and never linked from a resident's page. It shows
-catalog metadata only, no personal data. Not protected yet: staff pages
-need a staff sign-in before any site deploys them (future work).
+catalog metadata only, no personal data, and only after a staff sign-in
+(kiosk_app/web/staff.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from kiosk_app.web.deps import StateDep, render
+from kiosk_app.web.deps import StateDep, render, require_staff
 from kiosk_app.web.i18n import (
     INSTRUMENTS,
     SOURCE_LANGUAGE,
@@ -25,7 +25,7 @@ from kiosk_app.web.i18n import (
     tag_of,
 )
 
-router = APIRouter(prefix="/admin", tags=["admin"])
+router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Depends(require_staff)])
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,19 +1,19 @@
 """What staff and monitoring see of a kiosk: devices, sync, sessions; never a resident.
 
 ``/healthz`` is the JSON for monitoring; ``/admin/status`` shows the same
-figures to staff as a page (English; staff sign-in is future work, as for
-the other admin pages). Both are built from one snapshot.
+figures to staff as a page (English, after a staff sign-in, as for the
+other admin pages). Both are built from one snapshot.
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from sqlmodel import Session
 
 from kiosk_app.store import crud
 from kiosk_app.sync.hub import hub_of
-from kiosk_app.web.deps import StateDep, render
+from kiosk_app.web.deps import StateDep, render, require_staff
 
 router = APIRouter(tags=["health"])
 
@@ -45,7 +45,7 @@ def healthz(request: Request, state: StateDep) -> JSONResponse:
     return JSONResponse(snapshot(request, state))
 
 
-@router.get("/admin/status", response_class=HTMLResponse)
+@router.get("/admin/status", response_class=HTMLResponse, dependencies=[Depends(require_staff)])
 def status_page(request: Request, state: StateDep) -> HTMLResponse:
     return render(
         request, "admin_status.html", language="en", personal=False, health=snapshot(request, state)
