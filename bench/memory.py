@@ -1,7 +1,8 @@
 """Benchmark 2 (issue #2): kiosk process memory after 1,000 completed checks.
 
-A real kiosk process (``vital5 serve`` on a free loopback port, its own
-SQLite file in a temporary directory) is driven over HTTP by a few
+A real kiosk process (``vital5 migrate`` then ``vital5 serve`` on a free
+loopback port, as the systemd unit runs them, with its own SQLite file in a
+temporary directory) is driven over HTTP by a few
 concurrent simulated residents; every check has its own cookie jar, follows
 each redirect with a GET of the page as a browser would, and ends with
 ``POST /session/end``. The process's RSS (psutil) is read right after
@@ -45,16 +46,15 @@ def _free_port() -> int:
         return port
 
 
-def _command(port: int) -> list[str]:
-    """``vital5 serve`` from this interpreter's environment."""
+def _vital5(*args: str) -> list[str]:
+    """The ``vital5`` command from this interpreter's environment."""
     script = Path(sys.executable).parent / "vital5"
     if script.is_file():
-        return [str(script), "serve", "--host", "127.0.0.1", "--port", str(port)]
+        return [str(script), *args]
     found = shutil.which("vital5")
     if found:
-        return [found, "serve", "--host", "127.0.0.1", "--port", str(port)]
-    code = "from kiosk_app.cli import app; app()"
-    return [sys.executable, "-c", code, "serve", "--host", "127.0.0.1", "--port", str(port)]
+        return [found, *args]
+    return [sys.executable, "-c", "from kiosk_app.cli import app; app()", *args]
 
 
 def _environment(directory: Path) -> dict[str, str]:
@@ -89,9 +89,21 @@ class KioskProcess:
         self.log_path = directory / "kiosk.log"
         self._log = self.log_path.open("wb")
         try:
-            # cwd is the temporary directory so a stray .env cannot leak in.
+            # As the systemd unit does: `vital5 migrate` first (ExecStartPre),
+            # then `vital5 serve`. cwd is the temporary directory so a stray
+            # .env cannot leak in.
+            subprocess.run(
+                _vital5("migrate"),
+                cwd=directory,
+                env=_environment(directory),
+                stdin=subprocess.DEVNULL,
+                stdout=self._log,
+                stderr=subprocess.STDOUT,
+                check=True,
+                timeout=START_TIMEOUT_S,
+            )
             self.popen = subprocess.Popen(
-                _command(self.port),
+                _vital5("serve", "--host", "127.0.0.1", "--port", str(self.port)),
                 cwd=directory,
                 env=_environment(directory),
                 stdin=subprocess.DEVNULL,

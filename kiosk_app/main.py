@@ -54,7 +54,7 @@ def create_app(
         raise RuntimeError(
             f"NHS.UK frontend assets missing in {settings.assets_dir}: run `make assets`"
         )
-    migrate.upgrade(settings.database_url)
+    migrate.ensure_current(settings.database_url)
     spec = bp_spec(settings)
     engine = make_engine(settings.database_url)
     state = KioskState(

@@ -33,7 +33,7 @@ def serve(
 
     settings = UpstreamSettings()
     if settings.auto_migrate:
-        store_migrate.upgrade(settings.dsn)
+        store_migrate.ensure_current(settings.dsn)
     uvicorn.run(
         "upstream.main:app_from_env",
         factory=True,

@@ -42,7 +42,7 @@ def create_app(
     )
     geography.check(lookups)  # a misnamed file or column fails now, not at the first report
     if settings.auto_migrate:
-        migrate.upgrade(settings.dsn)
+        migrate.ensure_current(settings.dsn)
     engine = make_engine(settings.dsn)
     keyring = KeyRing.load(settings.key_dir)
     state = UpstreamState(

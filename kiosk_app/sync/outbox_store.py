@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import ColumnElement, Connection, func, or_, update
+from sqlalchemy import ColumnElement, Connection, bindparam, func, or_, update
 from sqlmodel import Session, col, select
 
 from kiosk_app.store import crud
@@ -173,6 +173,44 @@ def claim_batch(
     return [(row, envelopes[row.id] or "") for row in batch]
 
 
+_TABLE = CheckRecord.metadata.tables["check_record"]
+# One statement per outcome, run once per batch with a row of values each
+# (executemany): a batch of 100 receipts is three statements, not 100.
+_ACKNOWLEDGE = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("row_id"))
+    .values(
+        sync_state=SyncState.ACKNOWLEDGED.value,
+        acknowledged_at=bindparam("now"),
+        upstream_sequence=bindparam("sequence"),
+        next_attempt_at=None,
+        last_error=None,
+    )
+)
+_REJECT = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("row_id"))
+    .values(
+        sync_state=SyncState.REJECTED.value,
+        rejected_code=bindparam("code"),
+        rejected_reason=bindparam("reason"),
+        next_attempt_at=None,
+    )
+)
+# Only a row still marked sending goes back to pending: never one a later
+# pass has already acknowledged.
+_AGAIN = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("row_id"), _TABLE.c.sync_state == SyncState.SENDING.value)
+    .values(
+        sync_state=SyncState.PENDING.value,
+        attempts=bindparam("attempts"),
+        next_attempt_at=bindparam("due"),
+        last_error=bindparam("error"),
+    )
+)
+
+
 def apply_changes(
     *,
     session: Session,
@@ -183,23 +221,16 @@ def apply_changes(
 ) -> None:
     """Write what the upstream said; ``delay_for(attempts)`` schedules a record's own retry."""
     attempts = {row.id: row.attempts for row in batch}
+    acknowledged: list[dict[str, object]] = []
+    rejected: list[dict[str, object]] = []
+    again: list[dict[str, object]] = []
     for change in changes:
-        where = col(CheckRecord.id) == change.id
         if isinstance(change, outbox.Acknowledged):
-            values: dict[str, object] = {
-                "sync_state": SyncState.ACKNOWLEDGED.value,
-                "acknowledged_at": now,
-                "upstream_sequence": change.sequence,
-                "next_attempt_at": None,
-                "last_error": None,
-            }
+            acknowledged.append({"row_id": change.id, "now": now, "sequence": change.sequence})
         elif isinstance(change, outbox.Rejected):
-            values = {
-                "sync_state": SyncState.REJECTED.value,
-                "rejected_code": change.code[:32],
-                "rejected_reason": change.reason[:500],
-                "next_attempt_at": None,
-            }
+            rejected.append(
+                {"row_id": change.id, "code": change.code[:32], "reason": change.reason[:500]}
+            )
         else:
             count = attempts.get(change.id, 0) + 1
             # A deferred record is due again at once: the worker's own backoff
@@ -209,14 +240,13 @@ def apply_changes(
                 if isinstance(change, outbox.Deferred)
                 else now + timedelta(seconds=delay_for(count))
             )
-            values = {
-                "sync_state": SyncState.PENDING.value,
-                "attempts": count,
-                "next_attempt_at": due,
-                "last_error": change.error[:500],
-            }
-            where = where & (col(CheckRecord.sync_state) == SyncState.SENDING)
-        session.execute(update(CheckRecord).where(where).values(**values))
+            again.append(
+                {"row_id": change.id, "attempts": count, "due": due, "error": change.error[:500]}
+            )
+    connection = session.connection()
+    for statement, rows in ((_ACKNOWLEDGE, acknowledged), (_REJECT, rejected), (_AGAIN, again)):
+        if rows:
+            connection.execute(statement, rows)
     session.commit()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ from kiosk_app.store.tables import CheckRecord
 from kiosk_app.sync import outbox_store, status
 from kiosk_app.sync.enrolment import Enrolment, EnrolmentCache
 from tests.sync.conftest import T0
+from upstream.store.migrate import MIGRATIONS as UPSTREAM_MIGRATIONS
 
 
 def test_the_models_match_the_migrations(tmp_path: Path) -> None:
@@ -86,3 +89,48 @@ def test_downgrade_without_sealed_records(tmp_path: Path) -> None:
     config = migrate.alembic_config(url)
     command.downgrade(config, "0001")
     command.upgrade(config, "head")
+
+
+@pytest.mark.parametrize(
+    "folder", [migrate.MIGRATIONS, UPSTREAM_MIGRATIONS], ids=["kiosk", "upstream"]
+)
+def test_the_head_from_file_names_is_alembics_head(folder: Path) -> None:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(migrate.alembic_config("sqlite://", folder))
+    assert migrate.head_revision(folder) == script.get_current_head()
+
+
+def test_the_app_migrates_only_a_database_that_is_behind(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new' / 'kiosk.sqlite3'}"
+    assert migrate.current_revision(url) is None
+    assert migrate.ensure_current(url)
+    assert migrate.current_revision(url) == migrate.head_revision()
+    assert not migrate.ensure_current(url)  # at head: Alembic is not even loaded
+    command.downgrade(migrate.alembic_config(url), "0001")
+    assert migrate.current_revision(url) == "0001"
+    assert migrate.ensure_current(url)
+    assert migrate.current_revision(url) == migrate.head_revision()
+
+
+def test_serving_a_migrated_kiosk_does_not_load_alembic(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'kiosk.sqlite3'}"
+    migrate.upgrade(url)
+    script = (
+        "import sys\n"
+        "from kiosk_app.main import create_app\n"
+        "from tests.conftest import make_settings\n"
+        "from pathlib import Path\n"
+        "create_app(make_settings(Path(sys.argv[1])))\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('alembic', 'mako')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[]"
