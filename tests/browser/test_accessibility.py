@@ -25,7 +25,7 @@ from tests.browser.conftest import (
     tap_through,
 )
 from tests.conftest import STAFF_PASSCODE
-from tests.web.flow import ORDINARY
+from tests.web.flow import ORDINARY, UNHEALTHY
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 
@@ -147,24 +147,6 @@ async def test_axe_on_the_blood_pressure_page_in_each_state(
 
 
 # Answers for the results mixes, on top of ORDINARY.
-UNHEALTHY = {
-    **ORDINARY,
-    "sex": {"sex": "male"},
-    "ethnic_group": {"ethnic_group": "white"},
-    "ethnicity_white": {"ethnicity": "white_british"},
-    "height_weight": {"height_cm": "165", "weight_kg": "110"},
-    "waist": {"waist_cm": "120"},
-    "smoking": {"smoking_status": "current"},
-    "cigarettes": {"cigarettes_per_day": "20"},
-    "vaping": {"vaping": "current"},
-    "alcohol_q1": {"audit_q1": "4"},
-    "alcohol_q2": {"audit_q2": "4"},
-    "alcohol_q3": {"audit_q3": "4"},
-    "mind_nervous": {"phq4_nervous": "3"},
-    "mind_worrying": {"phq4_worrying": "3"},
-    "mind_interest": {"phq4_little_interest": "3"},
-    "mind_down": {"phq4_feeling_down": "3"},
-}
 # Under 18 and pregnant, no BP, little given: grey "Not checked" cards.
 YOUNG_AND_PREGNANT = {
     **ORDINARY,

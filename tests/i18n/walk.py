@@ -25,30 +25,12 @@ from device_drivers.events import FailureReason
 from device_drivers.serial.tanita_protocol import ScaleReading
 from kiosk_app.questionnaire.limits import LIMITS
 from kiosk_app.web.state import KioskState
-from tests.web.flow import ORDINARY, location
+from tests.web.flow import ORDINARY, UNHEALTHY, location
 
 # What the simulated cuff measures, in turn: an irregular pulse that needs a
 # second reading, then a failure.
 CUFF_SCRIPT = ("145/92/70/irregular", "error:movement")
 
-UNHEALTHY = {
-    **ORDINARY,
-    "sex": {"sex": "male"},
-    "ethnic_group": {"ethnic_group": "white"},
-    "ethnicity_white": {"ethnicity": "white_british"},
-    "height_weight": {"height_cm": "165", "weight_kg": "110"},
-    "waist": {"waist_cm": "120"},
-    "smoking": {"smoking_status": "current"},
-    "cigarettes": {"cigarettes_per_day": "20"},
-    "vaping": {"vaping": "current"},
-    "alcohol_q1": {"audit_q1": "4"},
-    "alcohol_q2": {"audit_q2": "4"},
-    "alcohol_q3": {"audit_q3": "4"},
-    "mind_nervous": {"phq4_nervous": "3"},
-    "mind_worrying": {"phq4_worrying": "3"},
-    "mind_interest": {"phq4_little_interest": "3"},
-    "mind_down": {"phq4_feeling_down": "3"},
-}
 YOUNG_AND_PREGNANT = {
     **ORDINARY,
     "age": {"age": "15", "confirm_age": "yes"},

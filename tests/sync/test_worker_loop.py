@@ -20,7 +20,7 @@ from kiosk_app.sync.hub import SyncHub
 from tests.conftest import make_settings
 from tests.sync.conftest import T0, FakeClock, Seal, example_record
 from tests.sync.fake_upstream import FakeUpstream, raises, status
-from tests.sync.worker_kit import all_acknowledged, make_worker, states, until
+from tests.sync.worker_kit import all_acknowledged, make_worker, run_until, states, until
 
 
 async def test_outages_are_retried_with_capped_backoff_and_never_given_up(
@@ -42,13 +42,7 @@ async def test_outages_are_retried_with_capped_backoff_and_never_given_up(
     ]
     sleeps: list[float] = []
     worker = make_worker(sync_settings, engine, upstream, FakeClock(), sleeps)
-    task = asyncio.create_task(worker.run())
-    try:
-        await until(all_acknowledged(engine))
-    finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-        await worker.aclose()
+    await run_until(worker, all_acknowledged(engine))
     # Doubling from 2 s, capped at 5 minutes; 11 failures, then success.
     assert sleeps[:11] == [2, 4, 8, 16, 32, 64, 128, 256, 300, 300, 300]
     assert len(upstream.requests) == 12
@@ -66,13 +60,7 @@ async def test_after_an_outage_the_backlog_goes_in_completion_order(
     upstream.faults = [raises(httpx.ConnectError), status(503), raises(httpx.ReadTimeout)]
     draws = itertools.cycle([0.9, 0.1, 0.6, 0.3, 0.75])
     worker = make_worker(settings, engine, upstream, FakeClock(), rand=lambda: next(draws))
-    task = asyncio.create_task(worker.run())
-    try:
-        await until(all_acknowledged(engine))
-    finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-        await worker.aclose()
+    await run_until(worker, all_acknowledged(engine))
     assert list(upstream.stored) == ids
     assert [states(engine)[i][1] for i in ids] == [3, 3, 0, 0, 0]  # attempts that failed
 
@@ -85,13 +73,7 @@ async def test_records_left_sending_by_a_crash_go_again_at_start(
         assert len(outbox_store.claim_batch(session=session, now=T0, limit=100)) == 3
     worker = make_worker(sync_settings, engine, upstream, FakeClock())
     assert (await worker.drain()).sent == 0  # a pass alone leaves them be
-    task = asyncio.create_task(worker.run())
-    try:
-        await until(all_acknowledged(engine))
-    finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-        await worker.aclose()
+    await run_until(worker, all_acknowledged(engine))
     assert sorted(upstream.stored) == ids
 
 
@@ -102,12 +84,7 @@ async def test_a_failing_pass_backs_off_instead_of_spinning(
     broken = make_settings(tmp_path, keys_dir=keys_dir, upstream_ca_bundle=tmp_path / "gone.pem")
     sleeps: list[float] = []
     worker = make_worker(broken, engine, upstream, FakeClock(), sleeps)
-    task = asyncio.create_task(worker.run())
-    try:
-        await until(lambda: len(sleeps) >= 4)
-    finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
+    await run_until(worker, lambda: len(sleeps) >= 4)
     assert sleeps[:4] == [2, 4, 8, 16]
     assert upstream.requests == []
 
@@ -133,13 +110,7 @@ async def test_an_unexpected_error_is_logged_by_kind_only_and_survived(
     monkeypatch.setattr(outbox_store, "claim_batch", flaky_claim)
     caplog.set_level(logging.DEBUG)
     worker = make_worker(sync_settings, engine, upstream, FakeClock())
-    task = asyncio.create_task(worker.run())
-    try:
-        await until(all_acknowledged(engine))
-    finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-        await worker.aclose()
+    await run_until(worker, all_acknowledged(engine))
     assert "sync: pass failed: OperationalError" in caplog.text
     assert "ZE3" not in caplog.text
 

@@ -56,5 +56,16 @@ async def until(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
     raise AssertionError("timed out waiting")
 
 
+async def run_until(worker: SyncWorker, predicate: Callable[[], bool]) -> None:
+    """Run the worker's forever loop until ``predicate`` holds, then stop and close it."""
+    task = asyncio.create_task(worker.run())
+    try:
+        await until(predicate)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await worker.aclose()
+
+
 def all_acknowledged(engine: Engine) -> Callable[[], bool]:
     return lambda: all(s == SyncState.ACKNOWLEDGED for s, _, _ in states(engine).values())
