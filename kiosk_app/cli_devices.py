@@ -64,7 +64,7 @@ async def _ble_cuffs(timeout: float) -> list[tuple[str, str]]:
 @app.command()
 def watch(
     device: str = typer.Argument(
-        "simulator", help="simulator, ble, ble:ADDRESS or serial:PROFILE:PORT"
+        "simulator", help="simulator, ble, ble:ADDRESS, ble-name:NAME or serial:PROFILE:PORT"
     ),
     readings: int = typer.Option(1, min=1, help="How many measurements to take."),
 ) -> None:

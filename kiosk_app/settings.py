@@ -44,7 +44,8 @@ class Settings(BaseSettings):
     # A staff sign-in (the /admin pages) ends after this long without a request.
     staff_idle_s: int = Field(default=900, ge=60, le=28800)
 
-    # Which cuff the BP page reads: "simulator" (default), "ble", "ble:ADDRESS"
+    # Which cuff the BP page reads: "simulator" (default), "ble", "ble:ADDRESS",
+    # "ble-name:NAME"
     # or "serial:PROFILE:PORT" (kiosk_app/devices/config.py).
     bp_device: str = "simulator"
     # The scale (and height rod) that fills height and weight: "simulator"

@@ -72,15 +72,23 @@ class Advertisement(Protocol):
 
 
 def is_bp_cuff(
-    device: ScannedDevice, advertisement: Advertisement, *, address: str | None = None
+    device: ScannedDevice,
+    advertisement: Advertisement,
+    *,
+    address: str | None = None,
+    name: str | None = None,
 ) -> bool:
     """Does this advertisement belong to the cuff we want?
 
-    With ``address`` set, only that device. Otherwise anything advertising
-    the Blood Pressure service, or a known cuff name.
+    With ``address`` set, only that device; with ``name``, only a device
+    advertising exactly that name (cuffs such as Omron's put their serial
+    number in it). Otherwise anything advertising the Blood Pressure
+    service, or a known cuff name.
     """
     if address is not None:
         return device.address.casefold() == address.casefold()
+    if name is not None:
+        return name in (advertisement.local_name, device.name)
     if BLOOD_PRESSURE_SERVICE in (u.casefold() for u in advertisement.service_uuids):
         return True
     return model_for_name(advertisement.local_name or device.name) is not None

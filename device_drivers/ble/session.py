@@ -74,8 +74,10 @@ _log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class BleCuffConfig:
-    # Pin one cuff by address: needed wherever several cuffs are in range.
+    # Pin one cuff by address, or by its advertised name: needed wherever
+    # several cuffs are in range.
     address: str | None = None
+    name: str | None = None
     # BlueZ adapter name ("hci0"); None lets bleak pick the default.
     adapter: str | None = None
     scan_timeout_s: float = 10.0
@@ -132,7 +134,7 @@ class BleBloodPressureCuff:
 
     async def find_device(self) -> BLEDevice:
         """Scan for the cuff; DeviceNotFoundError if nothing matches in time."""
-        matches = functools.partial(is_bp_cuff, address=self.config.address)
+        matches = functools.partial(is_bp_cuff, address=self.config.address, name=self.config.name)
         timeout_s = self.config.scan_timeout_s
         try:
             if self._scanner is not None:

@@ -37,7 +37,9 @@ def make_bp_driver(settings: Settings, spec: DeviceSpec | None = None) -> BloodP
     if spec.kind is DeviceKind.SIMULATOR:
         return SimulatedCuff(settings.simulator_script, speed=settings.simulator_speed)
     if spec.kind is DeviceKind.BLE:
-        return BleBloodPressureCuff(BleCuffConfig(address=spec.address), name="ble-cuff")
+        return BleBloodPressureCuff(
+            BleCuffConfig(address=spec.address, name=spec.name), name="ble-cuff"
+        )
     if spec.kind is DeviceKind.SERIAL and spec.profile and spec.port:
         port = SerialPort(spec.port, PROFILES[spec.profile])
         if spec.profile.startswith("omron"):

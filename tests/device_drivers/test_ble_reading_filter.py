@@ -34,3 +34,19 @@ def test_which_advertisements_are_a_cuff(
 ) -> None:
     device = BLEDevice(ADDRESS, name, details=None)
     assert is_bp_cuff(device, advertisement(name, uuids), address=address) is expected
+
+
+@pytest.mark.parametrize(
+    ("advertised", "expected"),
+    [
+        ("BLESmart_0000048012AB", True),
+        ("BLESmart_0000048099FF", False),  # the same model, another cuff
+        (None, False),
+    ],
+)
+def test_a_cuff_pinned_by_name_is_that_one_only(advertised: str | None, expected: bool) -> None:
+    device = BLEDevice(ADDRESS, advertised, details=None)
+    matched = is_bp_cuff(
+        device, advertisement(advertised, [BLOOD_PRESSURE_SERVICE]), name="BLESmart_0000048012AB"
+    )
+    assert matched is expected

@@ -25,6 +25,7 @@ from device_drivers.events import (
 from tests.device_drivers.ble_sim.fake_cuff import (
     BPS_CHARACTERISTICS,
     KIOSK_NOW,
+    NAME,
     FakeCuff,
     Kiosk,
     failed,
@@ -93,6 +94,13 @@ async def test_a_cuff_pinned_by_address_ignores_other_cuffs() -> None:
     kiosk = Kiosk(FakeCuff(), BleCuffConfig(address="11:22:33:44:55:66"))
 
     assert await kiosk.measure() == [MeasurementFailed(FailureReason.NOT_FOUND, "ble-cuff")]
+
+
+async def test_a_cuff_pinned_by_name_is_read_and_another_name_is_not_found() -> None:
+    cuff = FakeCuff(on_subscribed=sends(frame(121, 79, 65, KIOSK_NOW)))
+    assert await Kiosk(cuff, BleCuffConfig(name=NAME)).measure() == [reading(121, 79, 65)]
+    other = Kiosk(FakeCuff(), BleCuffConfig(name="BLESmart_0000048099FF"))
+    assert await other.measure() == [MeasurementFailed(FailureReason.NOT_FOUND, "ble-cuff")]
 
 
 async def test_connect_is_retried_with_exponential_backoff() -> None:

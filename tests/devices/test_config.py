@@ -16,6 +16,12 @@ PROFILES = frozenset({"suntech_advantage", "tanita_sc"})
         (" none ", DeviceSpec(DeviceKind.NONE)),
         ("ble", DeviceSpec(DeviceKind.BLE)),
         ("ble:00:09:1f:80:a1:b2", DeviceSpec(DeviceKind.BLE, address="00:09:1F:80:A1:B2")),
+        # Omron's advertised names carry the cuff's own serial (bp-devices.md).
+        (
+            "ble-name:BLESmart_0000048012AB",
+            DeviceSpec(DeviceKind.BLE, name="BLESmart_0000048012AB"),
+        ),
+        ("ble-name:A&D_UA-651BLE_1A2B3C", DeviceSpec(DeviceKind.BLE, name="A&D_UA-651BLE_1A2B3C")),
         (
             "serial:suntech_advantage:/dev/ttyUSB0",
             DeviceSpec(DeviceKind.SERIAL, profile="suntech_advantage", port="/dev/ttyUSB0"),
@@ -36,6 +42,8 @@ def test_accepted_forms(text: str, spec: DeviceSpec) -> None:
         ("ble:00:09:1f", "AA:BB:CC:DD:EE:FF"),
         ("serial:omron:/dev/ttyUSB0", "known: suntech_advantage, tanita_sc"),
         ("serial:suntech_advantage", "give the port"),
+        ("ble-name:", "advertised name"),
+        ("ble-name:" + "x" * 249, "1 to 248 bytes"),
         ("usb", "expected simulator, ble"),
     ],
 )

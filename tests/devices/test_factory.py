@@ -24,6 +24,7 @@ from tests.web.flow import ORDINARY, answer_until, start
         ("simulator", SimulatedCuff, False),
         ("ble", BleBloodPressureCuff, True),
         ("ble:00:09:1F:80:A1:B2", BleBloodPressureCuff, True),
+        ("ble-name:BLESmart_0000048012AB", BleBloodPressureCuff, True),
         ("serial:suntech_advantage:/dev/ttyUSB7", SunTechCuff, False),
         ("serial:omron_hbp9020:/dev/ttyUSB7", OmronMonitor, True),
     ],
@@ -35,6 +36,14 @@ def test_settings_build_their_driver(
     spec = bp_spec(settings)
     assert isinstance(make_bp_driver(settings, spec), driver)
     assert starts_on_the_device(spec) is press_start
+
+
+def test_a_cuff_pinned_by_name_keeps_the_name_for_its_scan(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, bp_device="ble-name:BLESmart_0000048012AB")
+    driver = make_bp_driver(settings)
+    assert isinstance(driver, BleBloodPressureCuff)
+    assert driver.config.name == "BLESmart_0000048012AB"
+    assert driver.config.address is None
 
 
 def test_a_scale_profile_is_not_a_blood_pressure_device(tmp_path: Path) -> None:
