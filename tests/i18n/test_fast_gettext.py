@@ -6,7 +6,7 @@ import pytest
 from babel.support import NullTranslations
 from jinja2 import Environment
 
-from kiosk_app.web.i18n import fast_gettext
+from kiosk_app.web.template_text import fast_gettext
 
 TEMPLATES = (
     '{{ _("Call 999") }}',

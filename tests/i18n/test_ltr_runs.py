@@ -6,7 +6,7 @@ import pytest
 from jinja2 import Environment
 from markupsafe import Markup
 
-from kiosk_app.web.i18n import ltr_runs
+from kiosk_app.web.template_text import ltr_runs
 
 
 def _bdi(number: str) -> str:
