@@ -36,39 +36,27 @@ against Python's clock as a check. Target: median ratio ≤ 1.5.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import math
-import os
-import socket
 import statistics
-import struct
 import tempfile
-import threading
 import time
-import tty
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-import uvicorn
 from playwright.async_api import Browser, Page, async_playwright
-from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response, StreamingResponse
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bench._kiosk import bench_settings
+from bench._fake_suntech import FIRST_MMHG
 from bench._result import BenchResult, Spread
-from device_drivers.serial.suntech_cuff import SunTechTimings
-from device_drivers.serial.suntech_protocol import (
-    MAX_REPLY_LENGTH,
-    MODULE_START,
-    AckCode,
-    Command,
-    build_command,
-    checksum,
+from bench._sse_server import (
+    BASELINE_URL,
+    BLANK_URL,
+    POLL_S,
+    SUBJECT_URL,
+    BenchError,
+    ServerThread,
 )
-from kiosk_app.main import create_app
 
 NAME = "frame_to_browser"
 TARGET_RATIO = 1.5
@@ -87,16 +75,7 @@ CHROMIUM_ARGS: Final = (
     "--disable-sync",
     "--disable-quic",
 )
-SUBJECT_URL = "/blood-pressure/live"
-BASELINE_URL = "/_bench/sse"
-BLANK_URL = "/_bench/blank"
-# The driver's real poll cadence; the baseline pokes on the same one.
-POLL_S: Final = SunTechTimings().poll_interval_s
-# Pressures sent in a block are FIRST_MMHG, FIRST_MMHG + 1, ...: each event's
-# data names the frame it came from.
-FIRST_MMHG: Final = 100
 MAX_MMHG: Final = 300
-START_TIMEOUT_S = 15.0
 BLOCK_TIMEOUT_S = 30.0
 
 # The listener. The time is taken first thing; nothing else runs before it.
@@ -134,316 +113,6 @@ CLOCK_OFFSET_JS: Final = f"""
 CLOCK_BRACKETS = 30
 # Beyond this, start and end disagree: the clock was stepped during the run.
 MAX_CLOCK_DRIFT_MS = 0.3
-
-
-class BenchError(RuntimeError):
-    """The benchmark could not measure what it set out to (not a missed target)."""
-
-
-# ---- The fake SunTech module on a pty ------------------------------------------
-
-
-def _reply(payload: bytes) -> bytes:
-    """A module reply: '>' length payload checksum (the length counts it all)."""
-    body = MODULE_START + bytes([len(payload) + 3]) + payload
-    return body + bytes([checksum(body)])
-
-
-def _ack(code: AckCode) -> bytes:
-    return _reply(code.value.encode("ascii"))
-
-
-def _return_string(texts: Sequence[str]) -> bytes:
-    payload = bytearray(MAX_REPLY_LENGTH - 3)
-    for index, text in enumerate(texts):
-        raw = text.encode("ascii")
-        payload[index * 8 : index * 8 + len(raw)] = raw
-    return _reply(bytes(payload))
-
-
-# SYS, DIA, beats, status, 8 test codes, HR, spare, MAP, error code, 2 spare.
-_BP_DATA: Final = struct.Struct("<HHBB8sBxHBxx")
-BP_DATA_REPLY: Final = _reply(_BP_DATA.pack(128, 82, 30, 1, bytes(8), 70, 97, 0))
-_COMMANDS: Final = {build_command(command): command for command in Command}
-
-
-class FakeSunTech:
-    """Just enough of a SunTech Advantage module, on the master side of a pty.
-
-    The kiosk opens the slave (:attr:`slave_path`) as it would open
-    ``/dev/ttyUSB0``. After START_BP the module answers the next ``frames``
-    pressure polls with FIRST_MMHG, FIRST_MMHG + 1, ... and notes the
-    wall-clock time just before each frame's bytes are written; the poll
-    after that is answered with Ack K (the cycle is over), and GET_BP_DATA
-    with 128/82. The reply bytes go out in one ``os.write`` from the reader
-    callback, in the server's event loop.
-    """
-
-    def __init__(self) -> None:
-        self._master, self._slave = os.openpty()
-        try:
-            # Raw, so the tty neither echoes nor translates; the slave stays
-            # open here too so the master never reads EIO between connections.
-            tty.setraw(self._slave)
-            os.set_blocking(self._master, False)
-            self.slave_path = os.ttyname(self._slave)
-        except BaseException:
-            os.close(self._master)
-            os.close(self._slave)
-            raise
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._buffer = bytearray()
-        self._lock = threading.Lock()
-        self._frames = 0
-        self._step: int | None = None
-        self._sent: list[tuple[int, int]] = []
-
-    def attach(self, loop: asyncio.AbstractEventLoop) -> None:
-        self._loop = loop
-        loop.add_reader(self._master, self._on_readable)
-
-    def close(self) -> None:
-        if self._loop is not None:
-            self._loop.remove_reader(self._master)
-            self._loop = None
-        for fd in (self._master, self._slave):
-            with contextlib.suppress(OSError):
-                os.close(fd)
-
-    def expect(self, frames: int) -> None:
-        """The next measurement sends ``frames`` pressures (from another thread)."""
-        with self._lock:
-            self._frames = frames
-            self._sent = []
-
-    def sent(self) -> list[tuple[int, int]]:
-        """(mmHg, epoch ns just before the write) of the last measurement."""
-        with self._lock:
-            return list(self._sent)
-
-    def _on_readable(self) -> None:
-        try:
-            data = os.read(self._master, 4096)
-        except BlockingIOError:
-            return
-        self._buffer += data
-        while self._buffer:
-            for raw, command in _COMMANDS.items():
-                if self._buffer.startswith(raw):
-                    del self._buffer[: len(raw)]
-                    self._answer(command)
-                    break
-            else:
-                if any(raw.startswith(self._buffer) for raw in _COMMANDS):
-                    return  # the rest of a command is still on its way
-                del self._buffer[0]
-
-    def _write(self, data: bytes) -> None:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(self._master, view) :]
-
-    def _answer(self, command: Command) -> None:
-        if command is Command.GET_MODULE_DATA:
-            self._write(_ack(AckCode.EXECUTED))
-        elif command is Command.GET_RETURN_STRING:
-            self._write(_return_string(("LX-1.23", "2019.05")))
-        elif command is Command.START_BP:
-            self._step = 0
-            self._write(_ack(AckCode.RECEIVED))
-        elif command is Command.GET_CUFF_PRESSURE:
-            self._poll()
-        elif command is Command.GET_BP_DATA:
-            self._write(BP_DATA_REPLY)
-        elif command is Command.ABORT:
-            self._step = None
-            self._write(_ack(AckCode.ABORTED) + _ack(AckCode.EXECUTED))
-
-    def _poll(self) -> None:
-        if self._step is None:
-            self._write(_reply(struct.pack("<H", 0)))
-            return
-        with self._lock:
-            if self._step >= self._frames:
-                self._step = None
-                self._write(_ack(AckCode.EXECUTED))
-                return
-            mmhg = FIRST_MMHG + self._step
-            self._step += 1
-            frame = _reply(struct.pack("<H", mmhg))
-            self._sent.append((mmhg, time.time_ns()))
-            self._write(frame)
-
-
-# ---- The baseline: bare SSE, poked from the server's loop -----------------------
-
-
-class BareSse:
-    """``GET /_bench/sse?n=N``: N ``pressure`` events, each sent when poked.
-
-    The pokes are loop callbacks ``POLL_S`` apart, as the driver's polls are;
-    each notes the wall-clock time and sets an ``asyncio.Event``.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._sent: list[tuple[int, int]] = []
-
-    def sent(self) -> list[tuple[int, int]]:
-        with self._lock:
-            return list(self._sent)
-
-    async def endpoint(self, request: Request) -> Response:
-        n = int(request.query_params["n"])
-        with self._lock:
-            self._sent = []
-        return StreamingResponse(
-            self._events(n), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
-        )
-
-    async def _events(self, n: int) -> AsyncIterator[bytes]:
-        loop = asyncio.get_running_loop()
-        poked = asyncio.Event()
-        timer: asyncio.Handle | None = None
-
-        def poke(k: int) -> None:
-            nonlocal timer
-            with self._lock:
-                self._sent.append((FIRST_MMHG + k, time.time_ns()))
-            poked.set()
-            timer = loop.call_later(POLL_S, poke, k + 1) if k + 1 < n else None
-
-        timer = loop.call_soon(poke, 0)
-        try:
-            for k in range(n):
-                await poked.wait()
-                poked.clear()
-                yield f"event: pressure\ndata: {FIRST_MMHG + k}\n\n".encode()
-            yield b"event: done\ndata: /\n\n"
-        finally:
-            if timer is not None:
-                timer.cancel()
-
-
-async def _blank(_request: Request) -> Response:
-    return HTMLResponse("<!doctype html><html lang=en><title>bench</title></html>")
-
-
-class SendClock:
-    """Notes when the app hands each SSE body chunk to uvicorn (epoch ns)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-        self._lock = threading.Lock()
-        self._chunks: list[tuple[int, bytes]] = []
-
-    def take(self) -> list[tuple[int, int]]:
-        """(event data, epoch ns) of the pressure events sent since the last take."""
-        with self._lock:
-            chunks, self._chunks = self._chunks, []
-        found: list[tuple[int, int]] = []
-        for at, body in chunks:
-            for block in body.split(b"\n\n"):
-                lines = block.split(b"\n")
-                if b"event: pressure" in lines:
-                    data = next(line for line in lines if line.startswith(b"data: "))
-                    found.append((int(data.removeprefix(b"data: ")), at))
-        return found
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] not in (SUBJECT_URL, BASELINE_URL):
-            await self.app(scope, receive, send)
-            return
-
-        async def noted(message: Message) -> None:
-            if message["type"] == "http.response.body":
-                at = time.time_ns()
-                with self._lock:
-                    self._chunks.append((at, bytes(message.get("body", b""))))
-            await send(message)
-
-        await self.app(scope, receive, noted)
-
-
-# ---- The server thread -----------------------------------------------------------
-
-
-class ServerThread:
-    """uvicorn, the fake module and the baseline in one thread and event loop."""
-
-    def __init__(self, directory: Path) -> None:
-        self.fake = FakeSunTech()
-        self.bare = BareSse()
-        self.socket: socket.socket | None = None
-        try:
-            settings = bench_settings(
-                directory, bp_device=f"serial:suntech_advantage:{self.fake.slave_path}"
-            )
-            app = create_app(settings)
-            # Mounted on this app only: the kiosk itself has no such routes.
-            app.add_route(BASELINE_URL, self.bare.endpoint, methods=["GET"])
-            app.add_route(BLANK_URL, _blank, methods=["GET"])
-            self.clock = SendClock(app)
-            # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only on sockets that
-            # say so, as `vital5 serve` (uvicorn on host and port) gets. With
-            # Nagle on, the first event of every stream on a kept-alive
-            # connection waits ~40 ms for a delayed ACK.
-            self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-            self.socket.bind(("127.0.0.1", 0))
-            port = self.socket.getsockname()[1]
-            config = uvicorn.Config(
-                self.clock,
-                host="127.0.0.1",
-                port=port,
-                log_level="warning",
-                access_log=False,
-                ws="none",
-                lifespan="on",
-                timeout_graceful_shutdown=2,
-            )
-        except BaseException:
-            self.fake.close()
-            if self.socket is not None:
-                self.socket.close()
-            raise
-        self.url = f"http://127.0.0.1:{port}"
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self._run, name=f"bench-kiosk-{port}", daemon=True)
-        self.error: BaseException | None = None
-
-    def _run(self) -> None:
-        try:
-            asyncio.run(self._serve())
-        except BaseException as error:
-            self.error = error
-
-    async def _serve(self) -> None:
-        assert self.socket is not None
-        self.fake.attach(asyncio.get_running_loop())
-        try:
-            await self.server.serve(sockets=[self.socket])
-        finally:
-            self.fake.close()
-
-    async def start(self) -> None:
-        self.thread.start()
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not self.server.started:
-            if not self.thread.is_alive() or time.monotonic() > deadline:
-                await self.stop()
-                raise BenchError(f"the kiosk did not start on {self.url}: {self.error!r}")
-            await asyncio.sleep(0.01)
-
-    async def stop(self) -> None:
-        self.server.should_exit = True
-        if self.thread.ident is not None:
-            await asyncio.to_thread(self.thread.join, 15)
-        else:
-            self.fake.close()  # never started: nothing else will close it
-        if self.socket is not None:
-            self.socket.close()
-        if self.thread.is_alive():
-            raise BenchError(f"the kiosk server on {self.url} did not stop")
 
 
 # ---- Measuring -------------------------------------------------------------------
