@@ -24,13 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import re
-import shutil
-import socket
 import sqlite3
-import subprocess
-import sys
 import tempfile
 import time
 from contextlib import closing
@@ -43,6 +37,7 @@ from sqlalchemy import insert
 from sqlmodel import Session
 
 from bench._kiosk import bench_settings
+from bench._processes import UpstreamProcess
 from bench._result import BenchResult, Spread
 from kiosk_app.domain.codec import answers_from_json, answers_to_json, result_to_json
 from kiosk_app.domain.vital5 import score_check
@@ -61,102 +56,7 @@ NAME = "drain_batch_vs_put"
 TARGET_RATIO = 2.0
 # The brief's figure: 10,000 records each way; fewer and the target is not judged.
 JUDGED_RECORDS = 10_000
-START_TIMEOUT_S = 60.0
 SITE = "bench-site"
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def _vital5() -> list[str]:
-    """The ``vital5`` command from this interpreter's environment."""
-    script = Path(sys.executable).parent / "vital5"
-    if script.is_file():
-        return [str(script)]
-    found = shutil.which("vital5")
-    if found:
-        return [found]
-    return [sys.executable, "-c", "from kiosk_app.cli import app; app()"]
-
-
-class Upstream:
-    """A ``vital5 upstream serve`` process on loopback with its own SQLite file and keys."""
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        self.database = directory / "upstream.sqlite3"
-        # Only our VITAL5_* settings: a developer's own must not change the figures.
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("VITAL5_")}
-        self.env["VITAL5_UPSTREAM_DSN"] = f"sqlite:///{self.database}"
-        self.env["VITAL5_UPSTREAM_KEY_DIR"] = str(directory / "upstream-keys")
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = directory / "upstream.log"
-        self.popen: subprocess.Popen[bytes] | None = None
-
-    def command(self, *args: str) -> str:
-        done = subprocess.run(
-            [*_vital5(), "upstream", *args],
-            cwd=self.directory,  # no stray .env
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        if done.returncode != 0:
-            output = (done.stderr or done.stdout)[-1500:]
-            raise RuntimeError(f"vital5 upstream {' '.join(args[:2])} failed: {output}")
-        return done.stdout
-
-    def keygen(self) -> str:
-        found = re.search(r"^public key: (\S+)$", self.command("keygen"), re.MULTILINE)
-        if found is None:
-            raise RuntimeError("vital5 upstream keygen printed no public key")
-        return found.group(1)
-
-    def start(self) -> None:
-        with self.log_path.open("wb") as log:
-            self.popen = subprocess.Popen(
-                [*_vital5(), "upstream", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-                cwd=self.directory,
-                env=self.env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while time.monotonic() < deadline:
-            if self.popen.poll() is not None:
-                raise RuntimeError(f"the upstream exited on start-up:\n{self.log_tail()}")
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=2, trust_env=False).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.05)
-        raise RuntimeError(f"the upstream did not answer within {START_TIMEOUT_S:g} s")
-
-    def log_tail(self, chars: int = 2000) -> str:
-        return self.log_path.read_text(errors="replace")[-chars:]
-
-    def stored(self) -> int:
-        with closing(sqlite3.connect(self.database)) as db:
-            (count,) = db.execute("SELECT count(*) FROM record").fetchone()
-        return int(count)
-
-    def stop(self) -> None:
-        if self.popen is not None and self.popen.poll() is None:
-            self.popen.terminate()
-            try:
-                self.popen.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.popen.kill()
-                self.popen.wait(timeout=20)
 
 
 def _example_check() -> CheckRecordBase:
@@ -306,7 +206,7 @@ async def _put_each(settings: Settings, envelopes: list[tuple[str, str]]) -> Tim
 
 
 async def _measure(
-    directory: Path, upstream: Upstream, rounds: int, per_round: int, warmup_rounds: int
+    directory: Path, upstream: UpstreamProcess, rounds: int, per_round: int, warmup_rounds: int
 ) -> BenchResult:
     keys_dir = directory / "keys"
     public_key = upstream.keygen()
@@ -398,7 +298,7 @@ def run(rounds: int = 5, per_round: int = 2000, warmup_rounds: int = 1) -> Bench
     if rounds < 1 or per_round < 1 or warmup_rounds < 0:
         raise ValueError("rounds and per_round must be ≥ 1, warmup_rounds ≥ 0")
     with tempfile.TemporaryDirectory(prefix="vital5-bench-") as tmp:
-        upstream = Upstream(Path(tmp))
+        upstream = UpstreamProcess(Path(tmp))
         try:
             return asyncio.run(_measure(Path(tmp), upstream, rounds, per_round, warmup_rounds))
         finally:

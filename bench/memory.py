@@ -16,10 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import shutil
-import socket
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -28,6 +25,7 @@ import httpx
 import psutil
 
 from bench._kiosk import SIMULATOR_SPEED, sqlite_url
+from bench._processes import free_port, vital5_command
 from bench._result import BenchResult, Spread
 from kiosk_app import synthetic
 from kiosk_app.settings import PROJECT_ROOT
@@ -37,24 +35,6 @@ TARGET_CHECKS = 1000
 TARGET_RSS_MB = 120.0
 MB = 1024 * 1024
 START_TIMEOUT_S = 60.0
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def _vital5(*args: str) -> list[str]:
-    """The ``vital5`` command from this interpreter's environment."""
-    script = Path(sys.executable).parent / "vital5"
-    if script.is_file():
-        return [str(script), *args]
-    found = shutil.which("vital5")
-    if found:
-        return [found, *args]
-    return [sys.executable, "-c", "from kiosk_app.cli import app; app()", *args]
 
 
 def _environment(directory: Path) -> dict[str, str]:
@@ -84,7 +64,7 @@ class KioskProcess:
     """A ``vital5 serve`` child process on a free loopback port."""
 
     def __init__(self, directory: Path) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.log_path = directory / "kiosk.log"
         self._log = self.log_path.open("wb")
@@ -93,7 +73,7 @@ class KioskProcess:
             # then `vital5 serve`. cwd is the temporary directory so a stray
             # .env cannot leak in.
             subprocess.run(
-                _vital5("migrate"),
+                vital5_command("migrate"),
                 cwd=directory,
                 env=_environment(directory),
                 stdin=subprocess.DEVNULL,
@@ -103,7 +83,7 @@ class KioskProcess:
                 timeout=START_TIMEOUT_S,
             )
             self.popen = subprocess.Popen(
-                _vital5("serve", "--host", "127.0.0.1", "--port", str(self.port)),
+                vital5_command("serve", "--host", "127.0.0.1", "--port", str(self.port)),
                 cwd=directory,
                 env=_environment(directory),
                 stdin=subprocess.DEVNULL,
