@@ -8,18 +8,11 @@ in ``VITAL5_KEYS_DIR`` beside the device keys (kiosk_app/web/staff.py).
 
 from __future__ import annotations
 
-import sys
-
 import typer
 
+from kiosk_app.cli_secret import read_secret
+
 app = typer.Typer(help="Staff access to this device's /admin pages.", no_args_is_help=True)
-
-
-def _read_passcode() -> str:
-    if sys.stdin.isatty():
-        entered: str = typer.prompt("Staff passcode", hide_input=True, confirmation_prompt=True)
-        return entered
-    return sys.stdin.readline().rstrip("\r\n")
 
 
 @app.command("set-passcode")
@@ -30,7 +23,7 @@ def set_passcode() -> None:
 
     settings = Settings()
     try:
-        path = write_passcode(settings.keys_dir, _read_passcode())
+        path = write_passcode(settings.keys_dir, read_secret("Staff passcode"))
     except PasscodeError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from error

@@ -7,22 +7,14 @@ from standard input when that is a pipe (``… users add EMAIL < file``).
 
 from __future__ import annotations
 
-import sys
-
 import typer
 
+from kiosk_app.cli_secret import read_secret
 from upstream.cli_registry import _actor, _fail, _session
 from upstream.store import audit
 from upstream.store.db import utcnow
 
 users_app = typer.Typer(help="People who may sign in to the report pages.", no_args_is_help=True)
-
-
-def _read_password() -> str:
-    if sys.stdin.isatty():
-        entered: str = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-        return entered
-    return sys.stdin.readline().rstrip("\r\n")
 
 
 @users_app.command("add")
@@ -35,7 +27,7 @@ def add_user(
 
     try:
         address = normalise_email(email)
-        password_hash = hash_password(_read_password())
+        password_hash = hash_password(read_secret("Password"))
     except UserError as error:
         raise _fail(str(error)) from error
     with _session() as session:
@@ -62,7 +54,7 @@ def set_password(
 
     try:
         address = normalise_email(email)
-        password_hash = hash_password(_read_password())
+        password_hash = hash_password(read_secret("Password"))
     except UserError as error:
         raise _fail(str(error)) from error
     with _session() as session:
