@@ -185,6 +185,11 @@ _ACKNOWLEDGE = (
         upstream_sequence=bindparam("sequence"),
         next_attempt_at=None,
         last_error=None,
+        # The consent page promises residents that the device keeps their
+        # results only until they have been sent: the sealed copy goes too
+        # (secure_delete zeroes the freed bytes). The row keeps only its
+        # id, times and delivery bookkeeping.
+        envelope=None,
     )
 )
 _REJECT = (

@@ -120,6 +120,9 @@ async def test_a_check_reaches_the_real_upstream(tmp_path: Path, upstream: Upstr
     first = vital5(env, "sync", "now")
     assert first.stdout.strip() == "sealed 0; sent 1: 0 acknowledged, 1 rejected, 0 to retry"
     assert kiosk_rows(kiosk_db) == [(record_id, "rejected", None)]
+    with sqlite3.connect(kiosk_db) as db:
+        (sealed,) = db.execute("SELECT envelope FROM check_record").fetchone()
+    db.close()
     # … until an administrator registers the code and staff send it again.
     added = vital5(upstream.env, "upstream", "devices", "add", code.group(0), "--site", "test-site")
     assert added.returncode == 0, added.stderr
@@ -130,9 +133,18 @@ async def test_a_check_reaches_the_real_upstream(tmp_path: Path, upstream: Upstr
     assert stored_id == record_id
     assert kiosk_rows(kiosk_db) == [(record_id, "acknowledged", sequence)]
 
-    # A reply lost after the upstream stored it: the resend is a duplicate.
+    # Acknowledged: the kiosk keeps no copy, sealed or not (the consent page's promise).
     with sqlite3.connect(kiosk_db) as db:
-        db.execute("UPDATE check_record SET sync_state = 'pending', upstream_sequence = NULL")
+        assert db.execute("SELECT envelope FROM check_record").fetchone() == (None,)
+    db.close()
+    # A reply lost after the upstream stored it (as if the kiosk never heard
+    # it: still pending, with its envelope): the resend is a duplicate.
+    with sqlite3.connect(kiosk_db) as db:
+        db.execute(
+            "UPDATE check_record SET sync_state = 'pending', upstream_sequence = NULL, "
+            "envelope = ?",
+            (sealed,),
+        )
     db.close()
     third = vital5(env, "sync", "now")
     assert "1 acknowledged" in third.stdout

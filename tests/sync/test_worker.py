@@ -27,6 +27,10 @@ async def test_a_pass_sends_and_acknowledges(
     assert states(engine) == dict.fromkeys(ids, ("acknowledged", 0, None))
     assert sorted(upstream.stored) == ids
     with engine.connect() as db:
+        # What the consent page promises: kept only until sent.
+        kept = db.execute(text("SELECT count(*) FROM check_record WHERE envelope IS NOT NULL"))
+        assert kept.scalar() == 0
+    with engine.connect() as db:
         sequences = db.execute(text("SELECT upstream_sequence FROM check_record ORDER BY id"))
         assert [s for (s,) in sequences] == [1, 2, 3]
     opened = json.loads(upstream.stored[ids[0]])
@@ -57,7 +61,8 @@ async def test_checks_stored_before_enrolment_are_sealed_then_sent(
     assert (outcome.sealed, outcome.acknowledged) == (2, 2)
     with engine.connect() as db:
         rows = db.execute(text("SELECT answers_json, result_json, envelope FROM check_record"))
-        assert all(a is None and r is None and e for a, r, e in rows)
+        # Sealed, sent, acknowledged: neither the plaintext nor the sealed copy is kept.
+        assert all(a is None and r is None and e is None for a, r, e in rows)
     assert json.loads(upstream.stored[ids[1]])["result"]["alcohol"]["total"] == 5
 
 
