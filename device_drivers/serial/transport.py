@@ -34,7 +34,6 @@ import asyncio
 import logging
 import termios
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Final
@@ -47,6 +46,7 @@ from device_drivers.errors import (
     DeviceNotFoundError,
     DeviceTimeoutError,
 )
+from device_drivers.serial.frame_reader import FrameProtocol
 from device_drivers.serial.framing import Packetizer
 from device_drivers.serial.profiles import SerialProfile
 
@@ -57,9 +57,6 @@ _LOG = logging.getLogger(__name__)
 # cap of 5 s means a replugged cuff is found within 5 s of being back.
 BACKOFF_BASE_S: Final = 0.1
 BACKOFF_CAP_S: Final = 5.0
-# Frames nobody asked for (a monitor that talks between measurements) are
-# kept up to this many, oldest dropped first, so memory cannot grow.
-MAX_QUEUED_FRAMES: Final = 64
 # How long ``close`` lets unsent bytes drain before dropping them.
 CLOSE_DRAIN_S: Final = 1.0
 
@@ -82,68 +79,6 @@ def open_serial(url: str, profile: SerialProfile) -> serial.Serial:
     """The default opener: a device path (or a pyserial URL) with the
     profile's baud rate, byte size, parity and stop bits."""
     return serial.serial_for_url(url, **profile.pyserial_settings())
-
-
-class FrameProtocol(asyncio.Protocol):
-    """Buffers bytes into a Packetizer and queues the whole frames.
-
-    It never interprets a frame: that is the driver's job.
-    """
-
-    def __init__(self, packetizer: Packetizer) -> None:
-        self._packetizer = packetizer
-        self._frames: deque[bytes] = deque(maxlen=MAX_QUEUED_FRAMES)
-        self._changed = asyncio.Event()
-        self._lost = False
-        self._lost_because: Exception | None = None
-        self._bytes_received = 0
-        self._closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-
-    @property
-    def lost(self) -> bool:
-        return self._lost
-
-    @property
-    def discarded_bytes(self) -> int:
-        return self._packetizer.discarded_bytes
-
-    @property
-    def bytes_received(self) -> int:
-        return self._bytes_received
-
-    def data_received(self, data: bytes) -> None:
-        self._bytes_received += len(data)
-        frames = self._packetizer.feed(data)
-        if frames:
-            self._frames.extend(frames)
-            self._changed.set()
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        # serial_asyncio_fast calls this once the port is closed, whether
-        # we closed it (exc None) or a read or write failed (exc set).
-        self._lost = True
-        self._lost_because = exc
-        self._changed.set()
-        if not self._closed.done():
-            self._closed.set_result(None)
-
-    def discard_frames(self) -> int:
-        count = len(self._frames)
-        self._frames.clear()
-        return count
-
-    async def next_frame(self) -> bytes:
-        # Frames that arrived before a loss are still handed out first.
-        while True:
-            if self._frames:
-                return self._frames.popleft()
-            if self._lost:
-                raise DeviceDisconnectedError(f"port lost: {self._lost_because or 'closed'}")
-            self._changed.clear()
-            await self._changed.wait()
-
-    async def wait_closed(self) -> None:
-        await asyncio.shield(self._closed)
 
 
 class SerialPort:
