@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 
 import pytest
+from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Locator, Page, expect
 
 from tests.browser.conftest import (
@@ -36,9 +37,23 @@ def short_timeout_kiosk(kiosk: Callable[..., LiveKiosk]) -> LiveKiosk:
 
 
 async def stop_time(page: Page) -> None:
-    """Freeze the page's clock now: from here on time moves only when told."""
-    now_ms = await page.evaluate("() => Date.now()")
-    await page.clock.pause_at((now_ms + 1) / 1000)  # Python takes Unix seconds
+    """Freeze the page's clock now: from here on time moves only when told.
+
+    ``pause_at`` refuses a time the page's clock has already passed, and on a
+    busy machine more than a millisecond can go by between reading the time
+    and pausing; so aim a little ahead, a little further each try. The tests
+    leave ~1 s of slack around every deadline, more than the last margin.
+    """
+    for margin_ms in (1, 50, 200, 500):
+        now_ms = await page.evaluate("() => Date.now()")
+        try:
+            await page.clock.pause_at((now_ms + margin_ms) / 1000)  # Unix seconds
+        except PlaywrightError as error:
+            if "to the past" not in str(error):
+                raise
+        else:
+            return
+    raise AssertionError("could not pause the page's clock")
 
 
 async def tap_centre_of(page: Page, target: Locator) -> None:
