@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import date
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -19,7 +20,7 @@ from kiosk_app.devices.factory import (
 )
 from kiosk_app.devices.service import ManagedCuff
 from kiosk_app.questionnaire.schema import load_form
-from kiosk_app.settings import Settings
+from kiosk_app.settings import Mode, Settings
 from kiosk_app.store import migrate
 from kiosk_app.store.db import make_engine
 from kiosk_app.sync.hub import SyncHub
@@ -36,18 +37,23 @@ from kiosk_app.web.routes import (
     staff_sign_in,
     start,
     summary,
+    today_list,
 )
 from kiosk_app.web.routes.staff_sign_in import staff_sign_in_url
 from kiosk_app.web.security import SecurityHeaders
 from kiosk_app.web.sessions import SessionStore
 from kiosk_app.web.staff import StaffSessions
 from kiosk_app.web.state import KioskState
+from kiosk_app.web.today import TodayList
 
 APP_STATIC = Path(__file__).parent / "web" / "static"
 
 
 def create_app(
-    settings: Settings | None = None, *, clock: Callable[[], float] = time.monotonic
+    settings: Settings | None = None,
+    *,
+    clock: Callable[[], float] = time.monotonic,
+    today: Callable[[], date] = date.today,
 ) -> FastAPI:
     settings = settings or Settings()
     if not (settings.assets_dir / "nhsuk-frontend.min.css").is_file():
@@ -69,6 +75,7 @@ def create_app(
         scale=make_scale_driver(settings),
         staff=StaffSessions(idle_s=settings.staff_idle_s, clock=clock),
         bp_starts_on_device=starts_on_the_device(spec),
+        today=TodayList(today=today) if settings.mode is Mode.PHARMACY else None,
     )
 
     sync = SyncHub(settings, engine)
@@ -101,6 +108,7 @@ def create_app(
         results,
         staff_sign_in,
         admin,
+        today_list,
         summary,
         health,
     ):

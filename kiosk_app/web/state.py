@@ -12,6 +12,7 @@ from kiosk_app.settings import Settings
 from kiosk_app.web.i18n import Catalogs
 from kiosk_app.web.sessions import SessionStore
 from kiosk_app.web.staff import StaffSessions
+from kiosk_app.web.today import TodayList
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,3 +27,5 @@ class KioskState:
     staff: StaffSessions
     # The resident presses START on the cuff (Bluetooth, Omron), not on screen.
     bp_starts_on_device: bool = False
+    # Pharmacy mode only: today's checks for the pharmacist (web/today.py).
+    today: TodayList | None = None

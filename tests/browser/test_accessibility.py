@@ -269,3 +269,24 @@ async def test_axe_on_the_staff_pages_and_their_sign_in(
 
     audit.assert_clean()
     assert len(audit.checked) == 6, audit.checked
+
+
+async def test_axe_on_the_pharmacists_list_of_todays_checks(
+    kiosk: Callable[..., LiveKiosk], open_screen: OpenScreen
+) -> None:
+    live = kiosk(mode="pharmacy")
+    screen = await open_screen(live, bypass_csp=True)
+    bp = ({"systolic": "152", "diastolic": "96", "pulse": "70"},)
+    assert await post_check(screen, UNHEALTHY, bp=bp) == "/results"
+    page = screen.page
+    audit = AxeAudit()
+    write_passcode(live.app.state.kiosk.settings.keys_dir, STAFF_PASSCODE)
+    await page.goto("/admin/today")
+    await page.get_by_label("Staff passcode").fill(STAFF_PASSCODE)
+    await tap_button(page, "Sign in")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Today's checks")
+    await expect(page.locator("tbody tr")).to_have_count(1)
+    await audit.check(page, "staff: today's checks")
+    await page.goto("/admin/status")
+    await audit.check(page, "staff status, pharmacy mode")
+    audit.assert_clean()

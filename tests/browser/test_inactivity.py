@@ -14,6 +14,7 @@ import pytest
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Locator, Page, expect
 
+from kiosk_app.web.staff import write_passcode
 from tests.browser.conftest import (
     LiveKiosk,
     OpenScreen,
@@ -23,6 +24,7 @@ from tests.browser.conftest import (
     shot,
     start_check,
 )
+from tests.conftest import STAFF_PASSCODE
 from tests.web.flow import ORDINARY
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
@@ -176,3 +178,29 @@ async def test_still_here_tap_does_not_reach_the_page_underneath(
     await expect(still_here).to_be_hidden()
     clicked = await page.evaluate("() => window.v5Clicked")
     assert clicked == "still-here", f"the tap's click went to <{clicked}> under the warning"
+
+
+async def test_the_pharmacists_list_left_on_screen_warns_then_signs_out(
+    kiosk: Callable[..., LiveKiosk], open_screen: OpenScreen
+) -> None:
+    live = kiosk(mode="pharmacy", inactivity_timeout_s=TIMEOUT_S, inactivity_warning_s=WARNING_S)
+    screen = await open_screen(live)
+    assert await post_check(screen, ORDINARY) == "/results"
+    page = screen.page
+    write_passcode(live.app.state.kiosk.settings.keys_dir, STAFF_PASSCODE)
+    await page.clock.install()
+    await page.goto("/admin/today")
+    await page.get_by_label("Staff passcode").fill(STAFF_PASSCODE)
+    await tap_centre_of(page, page.get_by_role("button", name="Sign in"))
+    await expect(page.locator("tbody tr")).to_have_count(1)
+    await stop_time(page)
+    warning = page.get_by_role("alertdialog", name="Are you still there?")
+
+    await page.clock.fast_forward((TIMEOUT_S - WARNING_S + 1) * 1000)
+    await expect(warning).to_be_visible()
+    async with page.expect_navigation():
+        await page.clock.run_for(WARNING_S * 1000)
+    await expect(page.get_by_text("You have signed out")).to_be_visible()
+    await page.goto("/admin/today")
+    assert path_of(page) == "/admin/sign-in"  # signed out: the list needs the passcode again
+    screen.assert_nothing_went_wrong()

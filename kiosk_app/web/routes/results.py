@@ -17,7 +17,8 @@ from kiosk_app.sync.hub import hub_of
 from kiosk_app.web import result_text
 from kiosk_app.web.deps import SessionDep, StateDep, render
 from kiosk_app.web.routes.questions import step_url, where_next
-from kiosk_app.web.routes.summary import qr_svg, support_for
+from kiosk_app.web.routes.summary import compact_summary, qr_svg, support_for
+from kiosk_app.web.today import TodayEntry
 
 router = APIRouter(tags=["results"])
 
@@ -53,6 +54,7 @@ async def submit(request: Request, state: StateDep, session: SessionDep) -> Resp
         # sealed to the upstream if the device is enrolled (docs/privacy.md).
         # Written on the event loop on purpose: one short local commit, and no
         # other resident's request can interleave with this one.
+        completed_at = datetime.now(UTC)
         with state.engine.connect() as connection:
             record_id = hub_of(request.app).store_check(
                 connection=connection,
@@ -64,9 +66,20 @@ async def submit(request: Request, state: StateDep, session: SessionDep) -> Resp
                     answers_json=json.dumps(answers_to_json(answers)),
                     result_json=json.dumps(result_to_json(result)),
                 ),
-                completed_at=datetime.now(UTC),
+                completed_at=completed_at,
             )
         session.scored, session.result, session.record_id = answers, result, record_id
+        if state.today is not None:  # pharmacy mode: the pharmacist's list for today
+            local = completed_at.astimezone()
+            state.today.add(
+                TodayEntry(
+                    record_id,
+                    local,
+                    session.language,
+                    result,
+                    compact_summary(result, local.date()),
+                )
+            )
     target = "/results/urgent" if session.result.needs_urgent_page else "/results"
     return RedirectResponse(target, status_code=303)
 

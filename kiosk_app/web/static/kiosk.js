@@ -17,15 +17,16 @@ function startInactivityTimer(root) {
   const fill = root.querySelector("[data-fill]");
   const stillHere = root.querySelector("[data-still-here]");
   const endForm = document.getElementById("v5-timeout-end");
+  const keepaliveUrl = root.dataset.keepaliveUrl;
   let lastActivity = Date.now();
   let lastPing = Date.now();
 
   // Tell the server the resident is still here, at most every 20 s, so its
   // own back-stop expiry does not fire while someone is reading a page.
   function ping() {
-    if (Date.now() - lastPing < 20000) return;
+    if (!keepaliveUrl || Date.now() - lastPing < 20000) return;
     lastPing = Date.now();
-    fetch("/session/keepalive", { method: "POST", credentials: "same-origin", redirect: "manual" })
+    fetch(keepaliveUrl, { method: "POST", credentials: "same-origin", redirect: "manual" })
       .then((r) => { if (r.type === "opaqueredirect" || r.status >= 400) window.location.assign("/?cleared=expired"); })
       .catch(() => {});
   }
