@@ -128,7 +128,15 @@ async def test_idle_staff_sessions_end_and_sign_out_ends_one(
 
 
 @pytest.mark.parametrize(
-    "target", ["https://evil.example/", "//evil.example/", "/results", "/admin/sign-in"]
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "/results",
+        "/admin/sign-in",
+        "/admin/../results",
+        "/admin/status?x=//evil.example",
+    ],
 )
 async def test_after_sign_in_only_a_staff_page_on_this_kiosk(
     client: httpx.AsyncClient, settings: Settings, target: str

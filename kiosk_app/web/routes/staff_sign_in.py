@@ -33,11 +33,13 @@ def staff_sign_in_url(path: str) -> str:
     return f"{SIGN_IN}?{urlencode({'next': path})}"
 
 
+# The pages a sign-in may return to: never outside the kiosk, never a
+# resident's page, never anything a crafted path could resolve elsewhere.
+STAFF_PAGES = frozenset({HOME, "/admin/languages", "/admin/today"})
+
+
 def _staff_page(target: str | None) -> str:
-    # Only back to a staff page on this kiosk: never outside, never a resident's.
-    if target and target.startswith("/admin/") and not target.startswith(SIGN_IN):
-        return target
-    return HOME
+    return target if target in STAFF_PAGES else HOME
 
 
 def _page(
