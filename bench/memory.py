@@ -25,7 +25,7 @@ import httpx
 import psutil
 
 from bench._kiosk import SIMULATOR_SPEED, sqlite_url
-from bench._processes import free_port, vital5_command
+from bench._processes import START_TIMEOUT_S, free_port, vital5_command
 from bench._result import BenchResult, Spread
 from kiosk_app import synthetic
 from kiosk_app.settings import PROJECT_ROOT
@@ -34,7 +34,6 @@ NAME = "memory_1000_checks"
 TARGET_CHECKS = 1000
 TARGET_RSS_MB = 120.0
 MB = 1024 * 1024
-START_TIMEOUT_S = 60.0
 
 
 def _environment(directory: Path) -> dict[str, str]:

@@ -17,19 +17,24 @@ from upstream.store.db import utcnow
 users_app = typer.Typer(help="People who may sign in to the report pages.", no_args_is_help=True)
 
 
+def _address_and_password_hash(email: str) -> tuple[str, str]:
+    """The normalised address and the hash of a password read as documented above."""
+    from upstream.users import UserError, hash_password, normalise_email
+
+    try:
+        return normalise_email(email), hash_password(read_secret("Password"))
+    except UserError as error:
+        raise _fail(str(error)) from error
+
+
 @users_app.command("add")
 def add_user(
     email: str = typer.Argument(..., help="Their e-mail address (the sign-in name)."),
 ) -> None:
     """Register someone; the password comes from a prompt or standard input."""
     from upstream.store import users
-    from upstream.users import UserError, hash_password, normalise_email
 
-    try:
-        address = normalise_email(email)
-        password_hash = hash_password(read_secret("Password"))
-    except UserError as error:
-        raise _fail(str(error)) from error
+    address, password_hash = _address_and_password_hash(email)
     with _session() as session:
         try:
             users.add_user(
@@ -50,13 +55,8 @@ def set_password(
 ) -> None:
     """Replace someone's password (from a prompt or standard input); their sessions end."""
     from upstream.store import users
-    from upstream.users import UserError, hash_password, normalise_email
 
-    try:
-        address = normalise_email(email)
-        password_hash = hash_password(read_secret("Password"))
-    except UserError as error:
-        raise _fail(str(error)) from error
+    address, password_hash = _address_and_password_hash(email)
     with _session() as session:
         user = users.find_user(session=session, email=address)
         if user is None:

@@ -6,15 +6,14 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert
-from sqlmodel import Session, col, func, select
 
 from kiosk_app.store.ids import uuid7
-from kiosk_app.store.tables import CheckRecord, CheckRecordBase, SyncState
+from kiosk_app.store.tables import CHECK_RECORD_TABLE, CheckRecordBase, SyncState
 
 # A Core INSERT on a bare connection: the ORM's unit of work and its
 # Session buy nothing for one new row, and this sits on the path between
 # "See my results" and the results (about half the cost; docs/benchmarks.md).
-_INSERT_CHECK = insert(CheckRecord.metadata.tables["check_record"])
+_INSERT_CHECK = insert(CHECK_RECORD_TABLE)
 
 
 def new_check_id(completed_at: datetime) -> str:
@@ -37,12 +36,3 @@ def store_completed_check(
         values=record.model_dump() | {"id": record_id, "completed_at": completed_at},
     )
     return record_id
-
-
-def count_pending(*, session: Session) -> int:
-    statement = (
-        select(func.count())
-        .select_from(CheckRecord)
-        .where(col(CheckRecord.sync_state) == SyncState.PENDING)
-    )
-    return session.exec(statement).one()

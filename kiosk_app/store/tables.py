@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Final
 
-from sqlalchemy import DateTime, Text
+from sqlalchemy import DateTime, Table, Text
 from sqlmodel import Field, SQLModel
 
 
@@ -53,3 +54,8 @@ class CheckRecord(CheckMeta, table=True):
     rejected_reason: str | None = Field(default=None, max_length=500)
     acknowledged_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     upstream_sequence: int | None = Field(default=None)
+
+
+# The table itself, for Core statements on the hot paths (crud.py,
+# outbox_store.py) and for the migration environment.
+CHECK_RECORD_TABLE: Final[Table] = CheckRecord.metadata.tables["check_record"]

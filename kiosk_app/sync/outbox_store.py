@@ -21,7 +21,13 @@ from sqlalchemy import ColumnElement, Connection, bindparam, func, or_, update
 from sqlmodel import Session, col, select
 
 from kiosk_app.store import crud
-from kiosk_app.store.tables import CheckMeta, CheckRecord, CheckRecordBase, SyncState
+from kiosk_app.store.tables import (
+    CHECK_RECORD_TABLE,
+    CheckMeta,
+    CheckRecord,
+    CheckRecordBase,
+    SyncState,
+)
 from kiosk_app.sync import outbox
 from kiosk_app.sync.crypto import Sealer, timestamp
 
@@ -173,12 +179,11 @@ def claim_batch(
     return [(row, envelopes[row.id] or "") for row in batch]
 
 
-_TABLE = CheckRecord.metadata.tables["check_record"]
 # One statement per outcome, run once per batch with a row of values each
 # (executemany): a batch of 100 receipts is three statements, not 100.
 _ACKNOWLEDGE = (
-    update(_TABLE)
-    .where(_TABLE.c.id == bindparam("row_id"))
+    update(CHECK_RECORD_TABLE)
+    .where(CHECK_RECORD_TABLE.c.id == bindparam("row_id"))
     .values(
         sync_state=SyncState.ACKNOWLEDGED.value,
         acknowledged_at=bindparam("now"),
@@ -193,8 +198,8 @@ _ACKNOWLEDGE = (
     )
 )
 _REJECT = (
-    update(_TABLE)
-    .where(_TABLE.c.id == bindparam("row_id"))
+    update(CHECK_RECORD_TABLE)
+    .where(CHECK_RECORD_TABLE.c.id == bindparam("row_id"))
     .values(
         sync_state=SyncState.REJECTED.value,
         rejected_code=bindparam("code"),
@@ -205,8 +210,11 @@ _REJECT = (
 # Only a row still marked sending goes back to pending: never one a later
 # pass has already acknowledged.
 _AGAIN = (
-    update(_TABLE)
-    .where(_TABLE.c.id == bindparam("row_id"), _TABLE.c.sync_state == SyncState.SENDING.value)
+    update(CHECK_RECORD_TABLE)
+    .where(
+        CHECK_RECORD_TABLE.c.id == bindparam("row_id"),
+        CHECK_RECORD_TABLE.c.sync_state == SyncState.SENDING.value,
+    )
     .values(
         sync_state=SyncState.PENDING.value,
         attempts=bindparam("attempts"),

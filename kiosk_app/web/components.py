@@ -37,7 +37,7 @@ def macro_name(component: str) -> str:
     return first + "".join(word.capitalize() for word in rest)
 
 
-class FixedComponents:
+class RenderedOnce:
     """Two Jinja globals over one bounded store of rendered markup.
 
     ``{{ fixed("button", {"text": _("Continue")}) }}`` renders the named

@@ -31,7 +31,7 @@ from babel.support import NullTranslations, Translations
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from kiosk_app.web.components import FixedComponents
+from kiosk_app.web.components import RenderedOnce
 from kiosk_app.web.filters import shown_value
 from kiosk_app.web.template_text import escaped, fast_gettext, ltr_runs
 
@@ -279,7 +279,7 @@ class Catalogs:
             translations = self.translations(code)
             env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
             env.globals.update(fast_gettext(translations))
-            rendered_once = FixedComponents(env)
+            rendered_once = RenderedOnce(env)
             env.globals.update(fixed=rendered_once.component, once=rendered_once.once)
             self._environments[code] = env
         return self._environments[code]

@@ -16,7 +16,6 @@ in this process's memory (like a resident's session) and forgotten after
 
 from __future__ import annotations
 
-import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +23,8 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+
+from kiosk_app.sync.crypto import ensure_private_dir, write_private_file
 
 PASSCODE_FILE = "staff-passcode.argon2"
 MIN_PASSCODE_LENGTH = 8
@@ -50,16 +51,10 @@ def check_passcode(passcode: str) -> None:
 def write_passcode(keys_dir: Path, passcode: str) -> Path:
     """Keep the argon2id hash of ``passcode`` (replacing any); returns the file."""
     check_passcode(passcode)
-    keys_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    # The same way as the device key: a 0700 folder, an atomic 0600 file.
+    ensure_private_dir(keys_dir)
     path = keys_dir / PASSCODE_FILE
-    partial = path.with_suffix(".partial")
-    partial.unlink(missing_ok=True)
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w", encoding="ascii") as out:
-        out.write(_HASHER.hash(passcode) + "\n")
-        out.flush()
-        os.fsync(out.fileno())
-    partial.replace(path)
+    write_private_file(path, (_HASHER.hash(passcode) + "\n").encode("ascii"))
     return path
 
 

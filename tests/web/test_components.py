@@ -5,7 +5,7 @@ from __future__ import annotations
 from jinja2 import ChainableUndefined, Environment, PackageLoader
 from markupsafe import Markup
 
-from kiosk_app.web.components import FixedComponents, macro_name
+from kiosk_app.web.components import RenderedOnce, macro_name
 
 
 def _environment() -> Environment:
@@ -25,7 +25,7 @@ def test_macro_names_follow_the_component_folders() -> None:
 
 def test_the_same_markup_as_calling_the_component_macro() -> None:
     env = _environment()
-    fixed = FixedComponents(env)
+    fixed = RenderedOnce(env)
     params = {"text": "Finish & clear", "href": "/end", "classes": "nhsuk-button--secondary"}
     direct = env.from_string(
         '{% from "nhsuk/components/button/macro.jinja" import button %}{{ button(p) }}'
@@ -41,7 +41,7 @@ def test_the_same_markup_as_calling_the_component_macro() -> None:
 
 def test_rendered_once_then_reused_and_bounded() -> None:
     env = _environment()
-    fixed = FixedComponents(env, max_entries=2)
+    fixed = RenderedOnce(env, max_entries=2)
     first = fixed.component("button", {"text": "Continue"})
     assert fixed.component("button", {"text": "Continue"}) is first
     fixed.component("button", {"text": "Start now"})
@@ -52,7 +52,7 @@ def test_rendered_once_then_reused_and_bounded() -> None:
 
 
 def test_parameters_in_another_order_are_the_same_component() -> None:
-    fixed = FixedComponents(_environment())
+    fixed = RenderedOnce(_environment())
     one = fixed.component("button", {"text": "Continue", "variant": "secondary"})
     assert fixed.component("button", {"variant": "secondary", "text": "Continue"}) is one
     assert len(fixed) == 1
@@ -60,7 +60,7 @@ def test_parameters_in_another_order_are_the_same_component() -> None:
 
 def test_once_keeps_a_macro_output_under_its_key() -> None:
     env = _environment()
-    fixed = FixedComponents(env)
+    fixed = RenderedOnce(env)
     card = env.from_string("{% macro card(name, n) %}<p>{{ name }} {{ n }}</p>{% endmacro %}")
     macro = card.module.card  # type: ignore[attr-defined]
     first = fixed.once(("card", "A&B"), macro, "A&B", 1)

@@ -6,7 +6,7 @@ from alembic import context
 
 from kiosk_app.store.db import make_engine
 from kiosk_app.store.migrate import own_metadata
-from kiosk_app.store.tables import CheckRecord
+from kiosk_app.store.tables import CHECK_RECORD_TABLE
 
 url = context.config.get_main_option("sqlalchemy.url")
 if url is None:
@@ -15,7 +15,7 @@ engine = make_engine(url)
 with engine.connect() as connection:
     context.configure(
         connection=connection,
-        target_metadata=own_metadata(CheckRecord.__table__),  # type: ignore[attr-defined]
+        target_metadata=own_metadata(CHECK_RECORD_TABLE),
         render_as_batch=connection.dialect.name == "sqlite",
     )
     with context.begin_transaction():

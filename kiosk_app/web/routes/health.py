@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse
-from sqlmodel import Session
 
-from kiosk_app.store import crud
 from kiosk_app.sync.hub import hub_of
 from kiosk_app.web.deps import StateDep, render, require_staff
 
@@ -19,15 +17,15 @@ router = APIRouter(tags=["health"])
 
 
 def snapshot(request: Request, state: StateDep) -> dict[str, object]:
-    with Session(state.engine) as db:
-        pending = crud.count_pending(session=db)
+    sync = hub_of(request.app).health()
     cuff = state.cuff.health()
     return {
         "status": "ok",
         "mode": state.settings.mode.value,
         "site_id": state.settings.site_id,
         "active_sessions": len(state.sessions),
-        "records_pending_sync": pending,
+        # The same count as sync's own "pending", read once.
+        "records_pending_sync": sync["pending"],
         "devices": [
             {
                 "role": cuff.role,
@@ -36,7 +34,7 @@ def snapshot(request: Request, state: StateDep) -> dict[str, object]:
                 "last_failure": cuff.last_failure.value if cuff.last_failure else None,
             }
         ],
-        "sync": hub_of(request.app).health(),
+        "sync": sync,
     }
 
 

@@ -100,6 +100,13 @@ def _directory(directory_dir: Path) -> Directory:
 
 
 @functools.cache
+def _visible_directory(directory_dir: Path, show_unverified: bool) -> Directory:
+    # What residents may see never changes while the kiosk runs: worked out
+    # once, not on every results page.
+    return _directory(directory_dir).visible(show_unverified=show_unverified)
+
+
+@functools.cache
 def _lookup(path: Path | None) -> PostcodeLookup | None:
     return load_postcode_lookup(path)
 
@@ -110,9 +117,7 @@ def support_for(state: KioskState, session: CheckSession) -> Support:
     if session.scored is None or session.result is None:
         raise ValueError("signposts are chosen for a scored check; route to /review first")
     about = session.scored.about
-    directory = _directory(settings.signposting_dir).visible(
-        show_unverified=settings.signposting_show_unverified
-    )
+    directory = _visible_directory(settings.signposting_dir, settings.signposting_show_unverified)
     locality = resolve_locality(
         about.postcode, _lookup(settings.postcode_lookup), settings.site_borough
     )
